@@ -1,0 +1,125 @@
+//! The sorted gap chart: all municipalities' gaps (procentpoint), best first, the focus
+//! municipality highlighted and labelled, best and worst named.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::{err, finish_svg, range_with_zero, register_fonts, FOCUS, FONT_FAMILY, INK, OTHER, WIDTH};
+use crate::fmt;
+
+/// One bar.
+#[derive(Debug, Clone)]
+pub struct BarDatum {
+    /// Municipality name.
+    pub name: String,
+    /// Gap in percentage points (unrounded).
+    pub gap_pp: f64,
+    /// Its rank.
+    pub rank: u32,
+    /// Whether this is the focus municipality.
+    pub focus: bool,
+}
+
+/// Draws the chart; `data` is in rank order (best first). `id` makes element ids unique.
+pub fn gap_bars(id: &str, group_label: &str, data: &[BarDatum], decimals: usize) -> anyhow::Result<String> {
+    register_fonts();
+    let n = data.len().max(1);
+    let (lo, hi) = range_with_zero(data.iter().map(|d| d.gap_pp));
+    let height = 300;
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, (WIDTH, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(err("bar"))?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin_top(28)
+            .margin_right(16)
+            .margin_left(8)
+            .margin_bottom(8)
+            .x_label_area_size(40)
+            .y_label_area_size(64)
+            .build_cartesian_2d(0.5f64..(n as f64 + 0.5), lo..hi)
+            .map_err(err("bar"))?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(WHITE)
+            .bold_line_style(RGBColor(0xE6, 0xE6, 0xE6))
+            .x_desc("Placering (1 = bedst)")
+            .y_desc("Forskel, procentpoint")
+            .axis_desc_style((FONT_FAMILY, 13).into_font().color(&INK))
+            .label_style((FONT_FAMILY, 12).into_font().color(&INK))
+            .x_labels(10)
+            .x_label_formatter(&|v| format!("{}", v.round() as i64))
+            .y_label_formatter(&|v| fmt::number(*v, 1))
+            .draw()
+            .map_err(err("bar"))?;
+        chart
+            .draw_series(data.iter().enumerate().filter(|(_, d)| !d.focus).map(|(i, d)| {
+                let x = i as f64 + 1.0;
+                Rectangle::new([(x - 0.4, 0.0), (x + 0.4, d.gap_pp)], OTHER.filled())
+            }))
+            .map_err(err("bar"))?;
+        chart
+            .draw_series(data.iter().enumerate().filter(|(_, d)| d.focus).map(|(i, d)| {
+                let x = i as f64 + 1.0;
+                Rectangle::new([(x - 0.5, 0.0), (x + 0.5, d.gap_pp)], FOCUS.filled())
+            }))
+            .map_err(err("bar"))?;
+        chart.draw_series(LineSeries::new([(0.5, 0.0), (n as f64 + 0.5, 0.0)], INK.stroke_width(1))).map_err(err("bar"))?;
+
+        let label_style = (FONT_FAMILY, 12).into_font().color(&INK);
+        let mut labels: Vec<(usize, String, bool)> = Vec::new();
+        if let Some(first) = data.first() {
+            labels.push((0, format!("Bedst: {}", first.name), false));
+        }
+        if data.len() > 1 {
+            labels.push((data.len() - 1, format!("Dårligst: {}", data[data.len() - 1].name), false));
+        }
+        if let Some((i, d)) = data.iter().enumerate().find(|(_, d)| d.focus) {
+            labels.retain(|(j, _, _)| *j != i);
+            labels.push((i, format!("{} ({})", d.name, fmt::signed(d.gap_pp, decimals)), true));
+        }
+        for (i, text, focus) in labels {
+            let d = &data[i];
+            let x = i as f64 + 1.0;
+            let frac = x / n as f64;
+            let pos = if frac < 0.2 {
+                Pos::new(HPos::Left, VPos::Center)
+            } else if frac > 0.8 {
+                Pos::new(HPos::Right, VPos::Center)
+            } else {
+                Pos::new(HPos::Center, VPos::Center)
+            };
+            // Focus label above the axis range; best/worst just beyond their bar ends.
+            let y = if focus { hi - (hi - lo) * 0.04 } else if d.gap_pp < 0.0 { d.gap_pp - (hi - lo) * 0.06 } else { d.gap_pp + (hi - lo) * 0.06 };
+            let style = if focus {
+                (FONT_FAMILY, 13, FontStyle::Bold).into_font().color(&FOCUS).pos(pos)
+            } else {
+                label_style.clone().pos(pos)
+            };
+            chart.draw_series(std::iter::once(Text::new(text, (x, y), style))).map_err(err("bar"))?;
+            if focus {
+                chart
+                    .draw_series(LineSeries::new([(x, y - (hi - lo) * 0.035), (x, d.gap_pp.max(0.0))], FOCUS.stroke_width(1)))
+                    .map_err(err("bar"))?;
+            }
+        }
+        root.present().map_err(err("bar"))?;
+    }
+    let focus = data.iter().enumerate().find(|(_, d)| d.focus);
+    let title = format!("Forskel mellem faktisk og forventet andel, {group_label}");
+    let desc = match focus {
+        Some((_, d)) => format!(
+            "Søjlediagram med alle {} kommuners forskel i procentpoint, sorteret fra bedst til dårligst. {} ligger nr. {} med {} procentpoint.",
+            data.len(),
+            d.name,
+            d.rank,
+            fmt::signed(d.gap_pp, decimals)
+        ),
+        None => format!(
+            "Søjlediagram med alle {} kommuners forskel i procentpoint, sorteret fra bedst til dårligst.",
+            data.len()
+        ),
+    };
+    Ok(finish_svg(buf, id, &title, &desc))
+}

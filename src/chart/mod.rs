@@ -1,0 +1,87 @@
+//! Charts as SVG strings (plotters), one chart kind per file, shared style here.
+//!
+//! Text is set in the bundled DejaVu Sans, registered with plotters' ab_glyph backend (so no
+//! system font is read) and named in the SVG, where the HTML (via @font-face) and Typst (via its
+//! embedded fonts) find the same font.
+
+mod bars;
+mod scatter;
+mod trend;
+
+use std::sync::Once;
+
+use plotters::style::{FontStyle, RGBColor};
+
+pub use bars::{gap_bars, BarDatum};
+pub use scatter::{expected_vs_actual, ScatterDatum};
+pub use trend::{gap_trend, TrendDatum};
+
+/// The chart font family, as written into the SVG.
+pub const FONT_FAMILY: &str = "DejaVu Sans";
+/// DejaVu Sans (regular), compiled in.
+pub static FONT_REGULAR: &[u8] = include_bytes!("../../report-templates/fonts/DejaVuSans.ttf");
+/// DejaVu Sans Bold, compiled in.
+pub static FONT_BOLD: &[u8] = include_bytes!("../../report-templates/fonts/DejaVuSans-Bold.ttf");
+
+/// Okabe–Ito blue: the focus municipality.
+pub const FOCUS: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+/// Okabe–Ito vermillion: reference lines that need attention.
+pub const ACCENT: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+/// Everything else.
+pub const OTHER: RGBColor = RGBColor(0xB0, 0xB0, 0xB0);
+/// Shading for "færre end forventet".
+pub const SHADE: RGBColor = RGBColor(0xE3, 0xF0, 0xF7);
+/// Axis and text colour.
+pub const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
+
+/// Chart width in SVG pixels.
+pub const WIDTH: u32 = 760;
+
+static FONTS: Once = Once::new();
+
+/// Registers the bundled font with plotters (idempotent).
+pub fn register_fonts() {
+    FONTS.call_once(|| {
+        // The font bytes are compiled in and known to parse; a failure here is a build defect.
+        plotters::style::register_font(FONT_FAMILY, FontStyle::Normal, FONT_REGULAR)
+            .unwrap_or_else(|_| panic!("bundled font does not parse"));
+        plotters::style::register_font(FONT_FAMILY, FontStyle::Bold, FONT_BOLD)
+            .unwrap_or_else(|_| panic!("bundled bold font does not parse"));
+    });
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Adds `role="img"`, `<title>` and `<desc>` to plotters' SVG, with ids unique under `id`.
+pub(crate) fn finish_svg(svg: String, id: &str, title: &str, desc: &str) -> String {
+    let Some(start) = svg.find("<svg") else { return svg };
+    let Some(end) = svg[start..].find('>').map(|e| start + e) else { return svg };
+    let open = &svg[start..end];
+    let open = open.trim_end_matches('/');
+    format!(
+        "{}{} role=\"img\" aria-labelledby=\"{id}-t {id}-d\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>{}",
+        &svg[..start],
+        open,
+        xml_escape(title),
+        xml_escape(desc),
+        &svg[end + 1..]
+    )
+}
+
+/// Turns a plotters error into an anyhow error with the chart's name.
+pub(crate) fn err<E: std::fmt::Debug>(chart: &str) -> impl Fn(E) -> anyhow::Error + '_ {
+    move |e| anyhow::anyhow!("drawing the {chart} chart failed: {e:?}")
+}
+
+/// A padded axis range that includes zero.
+pub(crate) fn range_with_zero(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (mut lo, mut hi) = (0.0f64, 0.0f64);
+    for v in values.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    let pad = ((hi - lo) * 0.12).max(0.05);
+    (lo - pad, hi + pad)
+}

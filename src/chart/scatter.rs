@@ -1,0 +1,113 @@
+//! Expected versus actual share: every municipality as a dot, the 45° line "faktisk =
+//! forventet", the area below it (fewer than expected) shaded, the focus municipality labelled.
+
+use plotters::prelude::*;
+
+use super::{err, finish_svg, register_fonts, FOCUS, FONT_FAMILY, INK, OTHER, SHADE, WIDTH};
+use crate::fmt;
+
+/// One dot.
+#[derive(Debug, Clone)]
+pub struct ScatterDatum {
+    /// Municipality name.
+    pub name: String,
+    /// Expected share, pct.
+    pub expected_share: f64,
+    /// Actual share, pct.
+    pub actual_share: f64,
+    /// Whether this is the focus municipality.
+    pub focus: bool,
+}
+
+/// Draws the chart.
+pub fn expected_vs_actual(id: &str, group_label: &str, data: &[ScatterDatum], decimals: usize) -> anyhow::Result<String> {
+    register_fonts();
+    let vals = data.iter().flat_map(|d| [d.expected_share, d.actual_share]).filter(|v| v.is_finite());
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in vals {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        lo = 0.0;
+        hi = 1.0;
+    }
+    let pad = ((hi - lo) * 0.06).max(0.1);
+    let (lo, hi) = ((lo - pad).max(0.0), hi + pad);
+    let height = 420;
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, (WIDTH, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(err("scatter"))?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(16)
+            .x_label_area_size(44)
+            .y_label_area_size(60)
+            .build_cartesian_2d(lo..hi, lo..hi)
+            .map_err(err("scatter"))?;
+        chart
+            .draw_series(std::iter::once(Polygon::new(vec![(lo, lo), (hi, hi), (hi, lo)], SHADE.filled())))
+            .map_err(err("scatter"))?;
+        chart
+            .configure_mesh()
+            .light_line_style(WHITE)
+            .bold_line_style(RGBColor(0xE6, 0xE6, 0xE6))
+            .x_desc("Forventet andel, pct. af de 16–66-årige")
+            .y_desc("Faktisk andel, pct.")
+            .axis_desc_style((FONT_FAMILY, 13).into_font().color(&INK))
+            .label_style((FONT_FAMILY, 12).into_font().color(&INK))
+            .x_label_formatter(&|v| fmt::number(*v, 1))
+            .y_label_formatter(&|v| fmt::number(*v, 1))
+            .draw()
+            .map_err(err("scatter"))?;
+        chart.draw_series(LineSeries::new([(lo, lo), (hi, hi)], INK.stroke_width(1))).map_err(err("scatter"))?;
+        let text = (FONT_FAMILY, 12).into_font().color(&INK);
+        chart
+            .draw_series(std::iter::once(Text::new(
+                "faktisk = forventet",
+                (lo + (hi - lo) * 0.08, lo + (hi - lo) * 0.13),
+                text.clone(),
+            )))
+            .map_err(err("scatter"))?;
+        chart
+            .draw_series(std::iter::once(Text::new(
+                "færre end forventet",
+                (lo + (hi - lo) * 0.68, lo + (hi - lo) * 0.08),
+                text.clone(),
+            )))
+            .map_err(err("scatter"))?;
+        chart
+            .draw_series(
+                data.iter().filter(|d| !d.focus).map(|d| Circle::new((d.expected_share, d.actual_share), 3, OTHER.filled())),
+            )
+            .map_err(err("scatter"))?;
+        for d in data.iter().filter(|d| d.focus) {
+            chart
+                .draw_series(std::iter::once(Circle::new((d.expected_share, d.actual_share), 6, FOCUS.filled())))
+                .map_err(err("scatter"))?;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    d.name.clone(),
+                    (d.expected_share + (hi - lo) * 0.015, d.actual_share + (hi - lo) * 0.035),
+                    (FONT_FAMILY, 13, FontStyle::Bold).into_font().color(&FOCUS),
+                )))
+                .map_err(err("scatter"))?;
+        }
+        root.present().map_err(err("scatter"))?;
+    }
+    let title = format!("Forventet og faktisk andel, {group_label}");
+    let desc = match data.iter().find(|d| d.focus) {
+        Some(d) => format!(
+            "Punktdiagram med forventet andel på den vandrette akse og faktisk andel på den lodrette for {} kommuner. Punkter under linjen har færre på offentlig forsørgelse end forventet. {}: forventet {} pct., faktisk {} pct.",
+            data.len(),
+            d.name,
+            fmt::number(d.expected_share, decimals),
+            fmt::number(d.actual_share, decimals)
+        ),
+        None => format!(
+            "Punktdiagram med forventet andel på den vandrette akse og faktisk andel på den lodrette for {} kommuner. Punkter under linjen har færre på offentlig forsørgelse end forventet.",
+            data.len()
+        ),
+    };
+    Ok(finish_svg(buf, id, &title, &desc))
+}

@@ -1,0 +1,80 @@
+//! The municipality's gap over the periods in the data: a line, the zero line, the last value
+//! labelled.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::{err, finish_svg, range_with_zero, register_fonts, FOCUS, FONT_FAMILY, INK, WIDTH};
+use crate::fmt;
+
+/// One period.
+#[derive(Debug, Clone)]
+pub struct TrendDatum {
+    /// Short Danish period label, e.g. "4. kvt. 2022".
+    pub label: String,
+    /// Gap in percentage points.
+    pub gap_pp: f64,
+}
+
+/// Draws the chart.
+pub fn gap_trend(id: &str, name: &str, group_label: &str, data: &[TrendDatum], decimals: usize) -> anyhow::Result<String> {
+    register_fonts();
+    let m = data.len().max(1);
+    let (lo, hi) = range_with_zero(data.iter().map(|d| d.gap_pp));
+    let height = 260;
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, (WIDTH, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(err("trend"))?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin_top(16)
+            .margin_left(8)
+            .margin_right(70)
+            .margin_bottom(8)
+            .x_label_area_size(40)
+            .y_label_area_size(64)
+            .build_cartesian_2d(-0.3f64..(m as f64 - 0.7), lo..hi)
+            .map_err(err("trend"))?;
+        let labels: Vec<String> = data.iter().map(|d| d.label.clone()).collect();
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(WHITE)
+            .bold_line_style(RGBColor(0xE6, 0xE6, 0xE6))
+            .y_desc("Forskel, procentpoint")
+            .axis_desc_style((FONT_FAMILY, 13).into_font().color(&INK))
+            .label_style((FONT_FAMILY, 12).into_font().color(&INK))
+            .x_labels(m)
+            .x_label_formatter(&|v| {
+                let i = v.round();
+                if (v - i).abs() < 1e-6 && i >= 0.0 {
+                    labels.get(i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .y_label_formatter(&|v| fmt::number(*v, 1))
+            .draw()
+            .map_err(err("trend"))?;
+        chart
+            .draw_series(LineSeries::new([(-0.3, 0.0), (m as f64 - 0.7, 0.0)], INK.stroke_width(1)))
+            .map_err(err("trend"))?;
+        let pts: Vec<(f64, f64)> = data.iter().enumerate().map(|(i, d)| (i as f64, d.gap_pp)).collect();
+        chart.draw_series(LineSeries::new(pts.clone(), FOCUS.stroke_width(3))).map_err(err("trend"))?;
+        chart.draw_series(pts.iter().map(|&p| Circle::new(p, 4, FOCUS.filled()))).map_err(err("trend"))?;
+        if let Some(&(x, y)) = pts.last() {
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    fmt::signed(y, decimals),
+                    (x, y),
+                    (FONT_FAMILY, 13, FontStyle::Bold).into_font().color(&FOCUS).pos(Pos::new(HPos::Left, VPos::Bottom)),
+                )))
+                .map_err(err("trend"))?;
+        }
+        root.present().map_err(err("trend"))?;
+    }
+    let title = format!("{name}: forskel i procentpoint over tid, {group_label}");
+    let values: Vec<String> = data.iter().map(|d| format!("{}: {}", d.label, fmt::signed(d.gap_pp, decimals))).collect();
+    let desc = format!("Linjediagram over forskellen mellem faktisk og forventet andel. {}.", values.join("; "));
+    Ok(finish_svg(buf, id, &title, &desc))
+}

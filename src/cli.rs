@@ -1,0 +1,70 @@
+//! Command-line interface (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Turns Danish municipal employment benchmark data into committee-ready HTML and PDF reports.
+#[derive(Debug, Parser)]
+#[command(name = "kommunebench", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load, compute and render the site, data files and PDF appendices.
+    Build {
+        /// The config file.
+        #[arg(long, default_value = "config/kommunebench.toml")]
+        config: PathBuf,
+        /// The output folder (replaced atomically).
+        #[arg(long, default_value = "site")]
+        out: PathBuf,
+        /// Replace an output folder that kommunebench did not write.
+        #[arg(long)]
+        force: bool,
+        /// Only this municipality's page and appendix (plus the national pages).
+        #[arg(long, value_name = "KOMMUNEKODE")]
+        kommune: Option<u16>,
+        /// Which reports to render.
+        #[arg(long, value_enum, default_value_t = Format::All)]
+        format: Format,
+    },
+    /// Validate the config and data without writing anything, and print a summary.
+    Check {
+        /// The config file.
+        #[arg(long, default_value = "config/kommunebench.toml")]
+        config: PathBuf,
+    },
+    /// Write the built-in templates to a folder, to start a `templates-dir` from.
+    InitTemplates {
+        /// The folder to write to (must not contain the template files yet).
+        dir: PathBuf,
+    },
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// HTML pages only (plus data files).
+    Html,
+    /// PDF appendices only (plus data files).
+    Pdf,
+    /// Both.
+    All,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

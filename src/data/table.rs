@@ -1,0 +1,226 @@
+//! CSV and XLSX tables with a column mapping from the config.
+//!
+//! Both formats become a [`Table`] of cells first, so the mapping, the number rules and the
+//! messages are the same for either.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use calamine::{open_workbook, Data, Reader, Xlsx};
+
+use super::{parse_number, Figures, Record};
+use crate::bail_input;
+use crate::config::{Decimal, InputConfig, InputRole};
+use crate::error::input_error;
+
+/// One cell.
+#[derive(Debug, Clone, PartialEq)]
+enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+}
+
+/// A header row and data rows, each row with its location for messages.
+struct Table {
+    headers: Vec<String>,
+    rows: Vec<(String, Vec<Cell>)>,
+}
+
+/// Reads a CSV input.
+pub(crate) fn read_csv(bytes: &[u8], origin: &str, inp: &InputConfig) -> anyhow::Result<Vec<Record>> {
+    let delimiter = inp.delimiter.as_ref().map(|d| d.get_ref().as_bytes()[0]).unwrap_or(b';');
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut rdr = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(true).flexible(false).from_reader(bytes);
+    let csv_err = |e: csv::Error| {
+        let line = e.position().map(|p| p.line()).unwrap_or(0);
+        let msg = match e.kind() {
+            csv::ErrorKind::Utf8 { .. } => "the file is not valid UTF-8".to_string(),
+            csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                format!("expected {expected_len} fields (as in the header), found {len}")
+            }
+            _ => e.to_string(),
+        };
+        input_error(format!("{origin}:{line}: {msg}"))
+    };
+    let headers: Vec<String> = rdr.headers().map_err(csv_err)?.iter().map(|h| h.trim().to_string()).collect();
+    let mut rows = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(csv_err)?;
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let cells = rec
+            .iter()
+            .map(|c| if c.trim().is_empty() { Cell::Empty } else { Cell::Text(c.trim().to_string()) })
+            .collect();
+        rows.push((format!("{origin}:{line}"), cells));
+    }
+    map_table(Table { headers, rows }, origin, inp)
+}
+
+/// Reads an XLSX input (the named sheet or the first one).
+pub(crate) fn read_xlsx(path: &Path, origin: &str, inp: &InputConfig) -> anyhow::Result<Vec<Record>> {
+    let mut wb: Xlsx<_> =
+        open_workbook(path).map_err(|e| input_error(format!("{origin}: cannot open as XLSX: {e}")))?;
+    let names = wb.sheet_names();
+    let sheet = match &inp.sheet {
+        Some(s) => {
+            if !names.contains(s) {
+                bail_input!("{origin}: no sheet named {s:?}; the workbook has {names:?}");
+            }
+            s.clone()
+        }
+        None => names.first().cloned().ok_or_else(|| input_error(format!("{origin}: the workbook has no sheets")))?,
+    };
+    let range = wb.worksheet_range(&sheet).map_err(|e| input_error(format!("{origin}: sheet {sheet:?}: {e}")))?;
+    let start_row = range.start().map(|(r, _)| r).unwrap_or(0);
+    let mut iter = range.rows();
+    let Some(header) = iter.next() else {
+        bail_input!("{origin}: sheet {sheet:?} is empty");
+    };
+    let headers = header.iter().map(|c| c.to_string().trim().to_string()).collect();
+    let mut rows = Vec::new();
+    for (i, row) in iter.enumerate() {
+        let cells: Vec<Cell> = row
+            .iter()
+            .map(|c| match c {
+                Data::Empty => Cell::Empty,
+                Data::Int(v) => Cell::Number(*v as f64),
+                Data::Float(v) => Cell::Number(*v),
+                Data::String(s) if s.trim().is_empty() => Cell::Empty,
+                Data::String(s) => Cell::Text(s.trim().to_string()),
+                other => Cell::Text(other.to_string()),
+            })
+            .collect();
+        if cells.iter().all(|c| *c == Cell::Empty) {
+            continue;
+        }
+        rows.push((format!("{origin}, sheet {sheet:?}, row {}", start_row as usize + i + 2), cells));
+    }
+    map_table(Table { headers, rows }, origin, inp)
+}
+
+fn map_table(table: Table, origin: &str, inp: &InputConfig) -> anyhow::Result<Vec<Record>> {
+    let cols = &inp.columns;
+    let find = |key: &str, name: &Option<String>| -> anyhow::Result<Option<usize>> {
+        match name {
+            None => Ok(None),
+            Some(n) => table.headers.iter().position(|h| h == n).map(Some).ok_or_else(|| {
+                input_error(format!(
+                    "{origin}: columns.{key} = {n:?}, but the header has no such column; it has {:?}",
+                    table.headers
+                ))
+            }),
+        }
+    };
+    let kode = find("kommunekode", &cols.kommunekode)?;
+    let navn = find("kommune", &cols.kommune)?;
+    let period = find("period", &cols.period)?;
+    let group = find("group", &cols.group)?;
+    let benefit = find("benefit", &cols.benefit)?;
+    let numeric = [
+        ("actual", find("actual", &cols.actual)?),
+        ("expected", find("expected", &cols.expected)?),
+        ("population", find("population", &cols.population)?),
+        ("actual-share", find("actual-share", &cols.actual_share)?),
+        ("expected-share", find("expected-share", &cols.expected_share)?),
+        ("gap", find("gap", &cols.gap)?),
+        ("gap-pp", find("gap-pp", &cols.gap_pp)?),
+        ("rank", find("rank", &cols.rank)?),
+    ];
+    if period.is_none() && inp.period.is_none() && inp.role != InputRole::Rammevilkaar {
+        bail_input!("{origin}: name a `columns.period` column or set the input's `period`");
+    }
+    if inp.role == InputRole::Benchmark && group.is_none() && benefit.is_none() {
+        bail_input!("{origin}: name a `columns.group` or `columns.benefit` column");
+    }
+    if inp.role == InputRole::Population && numeric[2].1.is_none() {
+        bail_input!("{origin}: a population input needs `columns.population`");
+    }
+    let keys: Vec<usize> = [kode, navn, period, group, benefit].into_iter().flatten().collect();
+    let variables: Vec<(String, usize)> = if inp.role == InputRole::Rammevilkaar {
+        match &inp.variables {
+            Some(list) => list
+                .iter()
+                .map(|v| find("variables", &Some(v.clone())).map(|i| (v.clone(), i.expect("named"))))
+                .collect::<anyhow::Result<_>>()?,
+            None => table
+                .headers
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !keys.contains(i))
+                .map(|(i, h)| (h.clone(), i))
+                .collect(),
+        }
+    } else {
+        Vec::new()
+    };
+    let decimal = inp.decimal.unwrap_or(Decimal::Point);
+
+    let mut out = Vec::with_capacity(table.rows.len());
+    for (at, cells) in table.rows {
+        let text = |idx: Option<usize>| -> Option<String> {
+            match idx.and_then(|i| cells.get(i)) {
+                Some(Cell::Text(s)) => Some(s.clone()),
+                Some(Cell::Number(v)) => Some(if v.fract() == 0.0 { format!("{}", *v as i64) } else { v.to_string() }),
+                _ => None,
+            }
+        };
+        let num = |key: &str, idx: usize| -> anyhow::Result<Option<f64>> {
+            match cells.get(idx) {
+                None | Some(Cell::Empty) => Ok(None),
+                Some(Cell::Number(v)) => Ok(Some(*v)),
+                Some(Cell::Text(s)) => parse_number(s, decimal).map(Some).ok_or_else(|| {
+                    let how = match decimal {
+                        Decimal::Comma => "decimal comma",
+                        Decimal::Point => "decimal point",
+                    };
+                    input_error(format!(
+                        "{at}: column {:?} ({key}) is {s:?}, which is not a number with a {how}",
+                        table.headers[idx]
+                    ))
+                }),
+            }
+        };
+        let mut vals: BTreeMap<&str, Option<f64>> = BTreeMap::new();
+        for (key, idx) in numeric {
+            vals.insert(key, match idx {
+                Some(i) => num(key, i)?,
+                None => None,
+            });
+        }
+        let rank = match vals["rank"] {
+            None => None,
+            Some(r) if r >= 1.0 && r.fract() == 0.0 => Some(r as u32),
+            Some(r) => bail_input!("{at}: rank is {r}; expected a whole number ≥ 1"),
+        };
+        let mut variables_out = BTreeMap::new();
+        for (name, idx) in &variables {
+            match num(name, *idx)? {
+                Some(v) => {
+                    variables_out.insert(name.clone(), v);
+                }
+                None => bail_input!("{at}: rammevilkår variable {name:?} is empty"),
+            }
+        }
+        out.push(Record {
+            kommunekode: text(kode),
+            kommune: text(navn),
+            period: text(period).or_else(|| inp.period.clone()),
+            group: text(group),
+            benefit: text(benefit),
+            figures: Figures {
+                population: vals["population"],
+                actual: vals["actual"],
+                expected: vals["expected"],
+                actual_share: vals["actual-share"],
+                expected_share: vals["expected-share"],
+                gap: vals["gap"],
+                gap_pp: vals["gap-pp"],
+                rank,
+            },
+            variables: variables_out,
+            at,
+        });
+    }
+    Ok(out)
+}

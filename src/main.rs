@@ -1,0 +1,26 @@
+//! The `kommunebench` binary: parse arguments, run, print the error chain, set the exit code.
+
+use clap::Parser;
+
+use kommunebench::cli::{Cli, Command};
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build { config, out, force, kommune, format } => {
+            let opts = kommunebench::BuildOptions { config, out, force, kommune, format };
+            kommunebench::build(&opts).map(|s| println!("{s}"))
+        }
+        Command::Check { config } => kommunebench::check(&config).map(|s| println!("{s}")),
+        Command::InitTemplates { dir } => kommunebench::templates::init(&dir).map(|n| {
+            println!("wrote {n} template files to {}", dir.display());
+        }),
+    };
+    if let Err(err) = result {
+        eprintln!("error: {err}");
+        for cause in err.chain().skip(1) {
+            eprintln!("  caused by: {cause}");
+        }
+        std::process::exit(kommunebench::error::exit_code(&err));
+    }
+}

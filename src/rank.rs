@@ -1,0 +1,127 @@
+//! Ranking rules (METHOD.md §6), pure functions on unrounded values.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// Ranks values ascending (1 = smallest); exact ties share the lowest rank (1, 2, 2, 4).
+pub fn competition_rank(values: &[f64]) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]).then(a.cmp(&b)));
+    let mut ranks = vec![0u32; values.len()];
+    for (pos, &i) in order.iter().enumerate() {
+        ranks[i] = if pos > 0 && values[order[pos - 1]] == values[i] {
+            ranks[order[pos - 1]]
+        } else {
+            pos as u32 + 1
+        };
+    }
+    ranks
+}
+
+/// Ranks values descending (1 = largest), ties sharing the lowest rank.
+pub fn competition_rank_desc(values: &[f64]) -> Vec<u32> {
+    let neg: Vec<f64> = values.iter().map(|v| -v).collect();
+    competition_rank(&neg)
+}
+
+/// A stable 64-bit seed for one (period, group) list, so lists draw independent streams.
+pub fn sub_seed(seed: u64, parts: &[&str]) -> u64 {
+    // FNV-1a: fixed across platforms and Rust versions, unlike `DefaultHasher`.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed;
+    for p in parts {
+        for b in p.as_bytes().iter().chain(std::iter::once(&0xff)) {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// A seeded random source for resampling.
+pub fn rng(seed: u64) -> ChaCha8Rng {
+    ChaCha8Rng::seed_from_u64(seed)
+}
+
+/// A standard normal draw (Box–Muller), so no distribution crate is needed.
+pub fn normal(rng: &mut ChaCha8Rng) -> f64 {
+    let u1: f64 = 1.0 - rng.random::<f64>(); // (0, 1]
+    let u2: f64 = rng.random::<f64>();
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}
+
+/// Per-municipality interval from per-draw ranks: the (1−level)/2 and 1−(1−level)/2 quantiles
+/// (nearest rank), widened if needed so the point rank lies inside.
+pub fn interval_from_draws(draws: &[Vec<u32>], index: usize, level: f64, point: u32) -> (u32, u32) {
+    let mut r: Vec<u32> = draws.iter().map(|d| d[index]).collect();
+    if r.is_empty() {
+        return (point, point);
+    }
+    r.sort_unstable();
+    let n = r.len();
+    let alpha = (1.0 - level) / 2.0;
+    let lo_idx = ((alpha * n as f64).ceil() as usize).clamp(1, n) - 1;
+    let hi_idx = (((1.0 - alpha) * n as f64).ceil() as usize).clamp(1, n) - 1;
+    (r[lo_idx].min(point), r[hi_idx].max(point))
+}
+
+/// Gaps (percentage points) under binomial noise on the actual count.
+///
+/// Each draw replaces actual with actual + ε, ε ~ N(0, n·p·(1−p)) (the normal approximation of
+/// a binomial with n = population, p = actual / population), and moves the gap in percentage
+/// points by ε / population · 100.
+pub fn binomial_gap_draws(gap_pp: &[f64], actual: &[f64], population: &[f64], draws: u32, seed: u64) -> Vec<Vec<f64>> {
+    let mut rng = rng(seed);
+    let sd: Vec<f64> = actual
+        .iter()
+        .zip(population)
+        .map(|(&a, &n)| {
+            let p = (a / n).clamp(0.0, 1.0);
+            (n * p * (1.0 - p)).sqrt()
+        })
+        .collect();
+    (0..draws)
+        .map(|_| {
+            let g: Vec<f64> = (0..gap_pp.len())
+                .map(|i| {
+                    let eps = (normal(&mut rng) * sd[i]).max(-actual[i]);
+                    gap_pp[i] + eps / population[i] * 100.0
+                })
+                .collect();
+            g
+        })
+        .collect()
+}
+
+/// Supplied mode: the whole list re-ranked under [`binomial_gap_draws`].
+pub fn binomial_rank_draws(gap_pp: &[f64], actual: &[f64], population: &[f64], draws: u32, seed: u64) -> Vec<Vec<u32>> {
+    binomial_gap_draws(gap_pp, actual, population, draws, seed).iter().map(|g| competition_rank(g)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ties_share_the_lowest_rank() {
+        assert_eq!(competition_rank(&[0.5, -1.0, 0.5, 2.0]), vec![2, 1, 2, 4]);
+        assert_eq!(competition_rank(&[1.0, 1.0, 1.0]), vec![1, 1, 1]);
+        assert_eq!(competition_rank(&[]), Vec::<u32>::new());
+        assert_eq!(competition_rank_desc(&[3.0, 5.0, 3.0, 1.0]), vec![2, 1, 2, 4]);
+    }
+
+    #[test]
+    fn interval_contains_point_and_uses_quantiles() {
+        let draws: Vec<Vec<u32>> = (1..=100).map(|r| vec![r]).collect();
+        assert_eq!(interval_from_draws(&draws, 0, 0.90, 50), (5, 95));
+        assert_eq!(interval_from_draws(&draws, 0, 0.90, 99), (5, 99));
+    }
+
+    #[test]
+    fn same_seed_same_draws() {
+        let g = [0.1, -0.2, 0.3];
+        let a = [100.0, 200.0, 50.0];
+        let n = [1000.0, 2000.0, 800.0];
+        assert_eq!(binomial_rank_draws(&g, &a, &n, 50, 7), binomial_rank_draws(&g, &a, &n, 50, 7));
+        assert_ne!(sub_seed(1, &["a", "b"]), sub_seed(1, &["ab"]));
+    }
+}

@@ -1,0 +1,70 @@
+//! The charts a page or appendix shows, drawn once and shared by HTML and PDF.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::chart::{self, BarDatum, ScatterDatum, TrendDatum};
+use crate::config::Config;
+use crate::period;
+use crate::results::Results;
+use crate::view::ViewBuilder;
+
+/// Charts of one group, as SVG text.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct GroupCharts {
+    /// Sorted gap bars.
+    pub bars: String,
+    /// Expected vs actual scatter.
+    pub scatter: String,
+    /// Gap over time (municipality pages only).
+    pub trend: String,
+}
+
+/// group id → charts.
+pub type ChartSet = BTreeMap<String, GroupCharts>;
+
+/// Charts for a municipality (`Some(code)`) or the national pages (`None`).
+pub fn charts_for(cfg: &Config, res: &Results, views: &ViewBuilder, code: Option<u16>) -> anyhow::Result<ChartSet> {
+    let cur = &res.current;
+    let dec = cfg.presentation.decimals;
+    let prefix = match code {
+        Some(c) => format!("k{c:03}"),
+        None => "dk".to_string(),
+    };
+    let mut out = ChartSet::new();
+    for gid in &res.groups {
+        let label = &cfg.group(gid).expect("configured").label;
+        let ranked = views.ranked(cur, gid);
+        let bars: Vec<BarDatum> = ranked
+            .iter()
+            .map(|r| BarDatum { name: r.kommune.clone(), gap_pp: r.gap_pp, rank: r.rank, focus: Some(r.kommunekode) == code })
+            .collect();
+        let dots: Vec<ScatterDatum> = res
+            .list(cur, gid)
+            .iter()
+            .map(|r| ScatterDatum {
+                name: r.kommune.clone(),
+                expected_share: r.expected_share,
+                actual_share: r.actual_share,
+                focus: Some(r.kommunekode) == code,
+            })
+            .collect();
+        let mut gc = GroupCharts {
+            bars: chart::gap_bars(&format!("{prefix}-{gid}-bars"), label, &bars, dec)?,
+            scatter: chart::expected_vs_actual(&format!("{prefix}-{gid}-scatter"), label, &dots, dec)?,
+            trend: String::new(),
+        };
+        if let Some(code) = code {
+            let points: Vec<TrendDatum> = res
+                .periods
+                .iter()
+                .filter_map(|p| res.row(p, gid, code).map(|r| TrendDatum { label: period::short(p), gap_pp: r.gap_pp }))
+                .collect();
+            let name = res.row(cur, gid, code).map(|r| r.kommune.as_str()).unwrap_or_default();
+            gc.trend = chart::gap_trend(&format!("{prefix}-{gid}-trend"), name, label, &points, dec)?;
+        }
+        out.insert(gid.clone(), gc);
+    }
+    Ok(out)
+}

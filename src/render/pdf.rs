@@ -1,0 +1,101 @@
+//! PDF appendices with Typst, in-process. One engine (fonts, templates) serves every document;
+//! data goes in as `sys.inputs` (a dictionary built from the view model's JSON), never spliced
+//! into Typst markup, so names with `#`, `*`, `$` or `]` are just text.
+
+use serde::Serialize;
+use typst::diag::{Severity, SourceDiagnostic};
+use typst::foundations::{Dict, Smart};
+use typst::{World, WorldExt};
+use typst_as_lib::TypstEngine;
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
+
+use super::charts::ChartSet;
+use crate::chart::{FONT_BOLD, FONT_REGULAR};
+use crate::error::input_error;
+use crate::templates::Templates;
+use crate::view::{IndexView, MunicipalityView};
+
+/// The PDF standard the appendices claim (checked by Typst while exporting).
+pub const STANDARD: &str = "PDF/UA-1 (tagged, accessible PDF)";
+
+/// A Typst engine with the fonts and templates loaded once.
+pub struct Pdf {
+    engine: TypstEngine,
+}
+
+#[derive(Serialize)]
+struct Input<'a, V: Serialize> {
+    v: &'a V,
+    charts: &'a ChartSet,
+}
+
+impl Pdf {
+    /// Builds the engine.
+    pub fn new(t: &Templates) -> Pdf {
+        let engine = TypstEngine::builder()
+            .fonts([FONT_REGULAR, FONT_BOLD])
+            .with_static_source_file_resolver([
+                ("bilag.typ", t.get("bilag.typ").to_string()),
+                ("rangliste.typ", t.get("rangliste.typ").to_string()),
+                ("common.typ", t.get("common.typ").to_string()),
+            ])
+            .build();
+        Pdf { engine }
+    }
+
+    /// A municipality's appendix.
+    pub fn bilag(&self, v: &MunicipalityView, charts: &ChartSet) -> anyhow::Result<Vec<u8>> {
+        self.compile("bilag.typ", &Input { v, charts }, &format!("bilag-{}", v.kommunekode))
+    }
+
+    /// The national ranking list.
+    pub fn rangliste(&self, v: &IndexView, charts: &ChartSet) -> anyhow::Result<Vec<u8>> {
+        self.compile("rangliste.typ", &Input { v, charts }, "rangliste")
+    }
+
+    fn compile<T: Serialize>(&self, main: &str, input: &T, ident: &str) -> anyhow::Result<Vec<u8>> {
+        let json = serde_json::to_value(input)?;
+        let mut inputs = Dict::new();
+        let data: Dict = serde_json::from_value(json).map_err(|e| anyhow::anyhow!("view model for Typst: {e}"))?;
+        for (k, v) in data {
+            inputs.insert(k, v);
+        }
+        let world = self
+            .engine
+            .world_builder(main)
+            .with_inputs(inputs)
+            .build()
+            .map_err(|e| anyhow::anyhow!("Typst: {e}"))?;
+        let warned = typst::compile::<PagedDocument>(&world);
+        let doc = warned.output.map_err(|diags| diagnostics(&world, &diags))?;
+        let options = PdfOptions {
+            ident: Smart::Custom(ident.to_string()),
+            standards: PdfStandards::new(&[PdfStandard::Ua_1]).map_err(|e| anyhow::anyhow!("PDF standard: {e:?}"))?,
+            ..PdfOptions::default()
+        };
+        typst_pdf::pdf(&doc, &options).map_err(|diags| diagnostics(&world, &diags))
+    }
+}
+
+/// Typst diagnostics as "template file:line:col: message" lines.
+fn diagnostics(world: &dyn World, diags: &[SourceDiagnostic]) -> anyhow::Error {
+    let lines: Vec<String> = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| {
+            let at = d.span.id().and_then(|id| {
+                let source = world.source(id).ok()?;
+                let range = world.range(d.span)?;
+                let (line, col) = source.lines().byte_to_line_column(range.start)?;
+                Some(format!("{}:{}:{}", id.get().vpath().get_without_slash(), line + 1, col + 1))
+            });
+            let mut s = format!("{}: {}", at.unwrap_or_else(|| "typst".into()), d.message);
+            for h in &d.hints {
+                s.push_str(&format!(" (hint: {})", h.v));
+            }
+            s
+        })
+        .collect();
+    input_error(format!("PDF template error: {}", lines.join("; ")))
+}

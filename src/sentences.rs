@@ -1,0 +1,340 @@
+//! Committee sentences in Danish (METHOD.md §7, REPORT.md "Sentences"), generated from the
+//! unrounded numbers and checkable in the tables: facts only, no sentence about a missing figure.
+
+use crate::fmt::{count, magnitude, number, round_to, signed};
+use crate::results::Row;
+
+/// What a sentence may talk about for one municipality in one group.
+#[derive(Debug, Clone)]
+pub struct Facts<'a> {
+    /// Municipality name.
+    pub name: &'a str,
+    /// The group's Danish label, e.g. "Kontanthjælp mv.".
+    pub label: &'a str,
+    /// Whether the group is the total ("samlet set").
+    pub is_total: bool,
+    /// Number of municipalities in the list.
+    pub n: usize,
+    /// The row.
+    pub row: &'a Row,
+    /// Count rounding (1 or 10).
+    pub rounding: u32,
+    /// Decimals of shares and gaps.
+    pub decimals: usize,
+    /// Rank interval level, e.g. 0.9.
+    pub level: f64,
+    /// Small-municipality threshold (population 16–66).
+    pub small_threshold: f64,
+    /// "siden året før" or "siden 4. kvt. 2020".
+    pub since: &'a str,
+}
+
+/// A group label as it reads inside a sentence: "kontanthjælp mv.", but "A-dagpenge" keeps
+/// its capital letter only when the second letter is a hyphen ("a-dagpenge mv.").
+pub fn label_in_sentence(label: &str) -> String {
+    let mut chars = label.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn plural(v: f64, step: u32) -> &'static str {
+    if round_to(v, step).abs() == 1.0 {
+        "fuldtidsperson"
+    } else {
+        "fuldtidspersoner"
+    }
+}
+
+impl Facts<'_> {
+    fn scope(&self) -> String {
+        if self.is_total {
+            "samlet set".into()
+        } else {
+            format!("for {}", label_in_sentence(self.label))
+        }
+    }
+
+    fn level_text(&self) -> String {
+        let pct = self.level * 100.0;
+        if (pct - pct.round()).abs() < 1e-9 {
+            format!("{} %", number(pct, 0))
+        } else {
+            format!("{} %", number(pct, 1))
+        }
+    }
+
+    fn top_bottom(&self) -> Option<&'static str> {
+        let r = self.row.rank as usize;
+        if self.n > 10 && r <= 10 {
+            Some("i top 10")
+        } else if self.n >= 20 && r > self.n - 10 {
+            Some("blandt de 10 dårligst placerede")
+        } else {
+            None
+        }
+    }
+}
+
+/// The headline: rank, expected, actual and the difference.
+///
+/// "Ishøj ligger nr. 24 ud af 98 kommuner samlet set. Ud fra rammevilkårene kan man forvente
+/// 1.580 fuldtidspersoner på offentlig forsørgelse. Det faktiske tal er 1.540, dvs. 40 færre end
+/// forventet (−0,26 procentpoint)."
+pub fn overall(f: &Facts) -> String {
+    let r = f.row;
+    let what = if f.is_total {
+        "på offentlig forsørgelse".to_string()
+    } else {
+        format!("på {}", label_in_sentence(f.label))
+    };
+    let gap = round_to(r.gap, f.rounding);
+    let diff = if gap == 0.0 {
+        "svarende til det forventede".to_string()
+    } else {
+        format!("dvs. {} {} end forventet", count(gap.abs(), f.rounding), if gap < 0.0 { "færre" } else { "flere" })
+    };
+    format!(
+        "{name} ligger nr. {rank} ud af {n} kommuner {scope}. Ud fra rammevilkårene kan man forvente {exp} {persons} {what}. Det faktiske tal er {act}, {diff} ({pp} procentpoint).",
+        name = f.name,
+        rank = r.rank,
+        n = f.n,
+        scope = f.scope(),
+        exp = count(r.expected, f.rounding),
+        persons = plural(r.expected, f.rounding),
+        act = count(r.actual, f.rounding),
+        pp = signed(r.gap_pp, f.decimals),
+    )
+}
+
+/// One group: "For kontanthjælp mv. ligger Ishøj nr. 5: forventet 820, faktisk 720 fuldtidspersoner."
+pub fn group(f: &Facts) -> String {
+    let r = f.row;
+    let where_ = match f.top_bottom() {
+        Some(t) => format!("nr. {} og dermed {t}", r.rank),
+        None => format!("nr. {}", r.rank),
+    };
+    let scope = f.scope();
+    let mut s = scope.chars();
+    let scope_cap: String = s.next().map(|c| c.to_uppercase().chain(s).collect()).unwrap_or_default();
+    format!(
+        "{scope_cap} ligger {name} {where_}: forventet {exp}, faktisk {act} {persons}.",
+        name = f.name,
+        exp = count(r.expected, f.rounding),
+        act = count(r.actual, f.rounding),
+        persons = plural(r.actual, f.rounding),
+    )
+}
+
+/// Improvement since the comparison period, when both periods are in the data.
+pub fn improvement(f: &Facts) -> Option<String> {
+    let d = f.row.improvement_pp?;
+    let rank = f.row.improvement_rank?;
+    let shown = magnitude(d, f.decimals);
+    let rounded_zero = !shown.chars().any(|c| c.is_ascii_digit() && c != '0');
+    Some(if rounded_zero {
+        let who = if f.is_total {
+            format!("{} er", f.name)
+        } else {
+            format!("For {} er {}", label_in_sentence(f.label), f.name)
+        };
+        format!(
+            "{who} uændret {} ({} procentpoint) og er nr. {rank} af {} målt på forbedring.",
+            f.since,
+            number(0.0, f.decimals),
+            f.n
+        )
+    } else if d < 0.0 {
+        let who = if f.is_total {
+            format!("{} er", f.name)
+        } else {
+            format!("For {} er {}", label_in_sentence(f.label), f.name)
+        };
+        format!("{who} nr. {rank} blandt de kommuner, der har forbedret sig mest {} ({shown} procentpoint).", f.since)
+    } else {
+        let who = if f.is_total {
+            f.name.to_string()
+        } else {
+            format!("For {} har {}", label_in_sentence(f.label), f.name)
+        };
+        let verb = if f.is_total { " har" } else { "" };
+        format!(
+            "{who}{verb} forværret sig med {shown} procentpoint {} og er nr. {rank} af {} målt på forbedring.",
+            f.since, f.n
+        )
+    })
+}
+
+/// The rank interval, when there is one.
+pub fn interval(f: &Facts) -> Option<String> {
+    let (lo, hi) = (f.row.rank_low?, f.row.rank_high?);
+    let scope = if f.is_total { String::new() } else { format!(" {}", f.scope()) };
+    Some(if lo == hi {
+        format!("Placeringen er sikker: med {} sandsynlighed ligger {} nr. {lo}{scope}.", f.level_text(), f.name)
+    } else {
+        format!(
+            "Placeringen er usikker: med {} sandsynlighed ligger {} mellem nr. {lo} og nr. {hi}{scope}.",
+            f.level_text(),
+            f.name
+        )
+    })
+}
+
+/// The rammevilkår rank: "Målt på rammevilkår er Ishøj nr. 3 af 98 (1 = vanskeligste rammevilkår) for kontanthjælp mv."
+pub fn difficulty(f: &Facts) -> String {
+    format!(
+        "Målt på rammevilkår er {} nr. {} af {} (1 = vanskeligste rammevilkår) {}.",
+        f.name,
+        f.row.difficulty_rank,
+        f.n,
+        f.scope()
+    )
+}
+
+/// The small-municipality caveat, when it applies.
+pub fn small(f: &Facts) -> Option<String> {
+    f.row.small.then(|| {
+        format!(
+            "{} har under {} indbyggere i alderen 16–66 år, så få personer kan flytte placeringen mange pladser.",
+            f.name,
+            number(f.small_threshold, 0)
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(expected: f64, actual: f64, gap_pp: f64, rank: u32) -> Row {
+        Row {
+            period: "2022QMAT04".into(),
+            group: "i-alt".into(),
+            kommunekode: 183,
+            kommune: "Ishøj".into(),
+            population: 16_000.0,
+            actual,
+            expected,
+            gap: actual - expected,
+            actual_share: 0.0,
+            expected_share: 0.0,
+            gap_pp,
+            rank,
+            rank_low: None,
+            rank_high: None,
+            improvement_pp: None,
+            improvement_rank: None,
+            difficulty_rank: 3,
+            small: false,
+        }
+    }
+
+    fn facts<'a>(r: &'a Row, label: &'a str, is_total: bool) -> Facts<'a> {
+        Facts {
+            name: "Ishøj",
+            label,
+            is_total,
+            n: 98,
+            row: r,
+            rounding: 10,
+            decimals: 2,
+            level: 0.9,
+            small_threshold: 5000.0,
+            since: "siden året før",
+        }
+    }
+
+    #[test]
+    fn the_seed_example() {
+        let r = row(1580.0, 1540.0, -0.26, 24);
+        assert_eq!(
+            overall(&facts(&r, "Ydelsesgrupper i alt", true)),
+            "Ishøj ligger nr. 24 ud af 98 kommuner samlet set. Ud fra rammevilkårene kan man forvente 1.580 fuldtidspersoner på offentlig forsørgelse. Det faktiske tal er 1.540, dvs. 40 færre end forventet (\u{2212}0,26 procentpoint)."
+        );
+    }
+
+    #[test]
+    fn more_than_expected_and_exactly_as_expected() {
+        let r = row(1470.0, 1530.0, 0.39, 80);
+        assert!(overall(&facts(&r, "x", true)).ends_with("Det faktiske tal er 1.530, dvs. 60 flere end forventet (+0,39 procentpoint)."));
+        let r = row(1470.0, 1472.0, 0.01, 50);
+        assert!(overall(&facts(&r, "x", true)).ends_with("Det faktiske tal er 1.470, svarende til det forventede (+0,01 procentpoint)."));
+    }
+
+    #[test]
+    fn singular_person() {
+        let r = row(1.0, 1.0, 0.0, 1);
+        let mut f = facts(&r, "Kontanthjælp mv.", false);
+        f.rounding = 1;
+        assert_eq!(group(&f), "For kontanthjælp mv. ligger Ishøj nr. 1 og dermed i top 10: forventet 1, faktisk 1 fuldtidsperson.");
+    }
+
+    #[test]
+    fn group_sentences_with_top_and_bottom() {
+        let r = row(820.0, 720.0, -0.6, 5);
+        assert_eq!(
+            group(&facts(&r, "Kontanthjælp mv.", false)),
+            "For kontanthjælp mv. ligger Ishøj nr. 5 og dermed i top 10: forventet 820, faktisk 720 fuldtidspersoner."
+        );
+        let r = row(350.0, 460.0, 0.67, 97);
+        assert_eq!(
+            group(&facts(&r, "A-dagpenge mv.", false)),
+            "For a-dagpenge mv. ligger Ishøj nr. 97 og dermed blandt de 10 dårligst placerede: forventet 350, faktisk 460 fuldtidspersoner."
+        );
+        let r = row(500.0, 550.0, 0.31, 50);
+        assert_eq!(
+            group(&facts(&r, "Sygedagpenge mv.", false)),
+            "For sygedagpenge mv. ligger Ishøj nr. 50: forventet 500, faktisk 550 fuldtidspersoner."
+        );
+    }
+
+    #[test]
+    fn improvement_both_ways_and_missing() {
+        let mut r = row(1580.0, 1540.0, -0.26, 24);
+        assert_eq!(improvement(&facts(&r, "x", true)), None);
+        r.improvement_pp = Some(-0.2);
+        r.improvement_rank = Some(8);
+        assert_eq!(
+            improvement(&facts(&r, "x", true)).unwrap(),
+            "Ishøj er nr. 8 blandt de kommuner, der har forbedret sig mest siden året før (0,20 procentpoint)."
+        );
+        r.improvement_pp = Some(0.3);
+        r.improvement_rank = Some(70);
+        assert_eq!(
+            improvement(&facts(&r, "x", true)).unwrap(),
+            "Ishøj har forværret sig med 0,30 procentpoint siden året før og er nr. 70 af 98 målt på forbedring."
+        );
+        assert_eq!(
+            improvement(&facts(&r, "Kontanthjælp mv.", false)).unwrap(),
+            "For kontanthjælp mv. har Ishøj forværret sig med 0,30 procentpoint siden året før og er nr. 70 af 98 målt på forbedring."
+        );
+        r.improvement_pp = Some(0.001);
+        assert_eq!(
+            improvement(&facts(&r, "x", true)).unwrap(),
+            "Ishøj er uændret siden året før (0,00 procentpoint) og er nr. 70 af 98 målt på forbedring."
+        );
+    }
+
+    #[test]
+    fn interval_difficulty_small() {
+        let mut r = row(1580.0, 1540.0, -0.26, 24);
+        assert_eq!(interval(&facts(&r, "x", true)), None);
+        r.rank_low = Some(15);
+        r.rank_high = Some(33);
+        assert_eq!(
+            interval(&facts(&r, "x", true)).unwrap(),
+            "Placeringen er usikker: med 90 % sandsynlighed ligger Ishøj mellem nr. 15 og nr. 33."
+        );
+        assert_eq!(
+            difficulty(&facts(&r, "Kontanthjælp mv.", false)),
+            "Målt på rammevilkår er Ishøj nr. 3 af 98 (1 = vanskeligste rammevilkår) for kontanthjælp mv."
+        );
+        assert_eq!(small(&facts(&r, "x", true)), None);
+        r.small = true;
+        assert_eq!(
+            small(&facts(&r, "x", true)).unwrap(),
+            "Ishøj har under 5.000 indbyggere i alderen 16–66 år, så få personer kan flytte placeringen mange pladser."
+        );
+    }
+}
