@@ -39,6 +39,15 @@ pub fn label_in_sentence(label: &str) -> String {
     }
 }
 
+/// Ends a sentence with a full stop, unless it already ends with one ("… mv.").
+fn stop(s: String) -> String {
+    if s.ends_with('.') {
+        s
+    } else {
+        s + "."
+    }
+}
+
 fn plural(v: f64, step: u32) -> &'static str {
     if round_to(v, step).abs() == 1.0 {
         "fuldtidsperson"
@@ -95,14 +104,10 @@ pub fn overall(f: &Facts) -> String {
     } else {
         format!("dvs. {} {} end forventet", count(gap.abs(), f.rounding), if gap < 0.0 { "færre" } else { "flere" })
     };
+    let first = stop(format!("{} ligger nr. {} ud af {} kommuner {}", f.name, r.rank, f.n, f.scope()));
+    let second = stop(format!("Ud fra rammevilkårene kan man forvente {} {} {what}", count(r.expected, f.rounding), plural(r.expected, f.rounding)));
     format!(
-        "{name} ligger nr. {rank} ud af {n} kommuner {scope}. Ud fra rammevilkårene kan man forvente {exp} {persons} {what}. Det faktiske tal er {act}, {diff} ({pp} procentpoint).",
-        name = f.name,
-        rank = r.rank,
-        n = f.n,
-        scope = f.scope(),
-        exp = count(r.expected, f.rounding),
-        persons = plural(r.expected, f.rounding),
+        "{first} {second} Det faktiske tal er {act}, {diff} ({pp} procentpoint).",
         act = count(r.actual, f.rounding),
         pp = signed(r.gap_pp, f.decimals),
     )
@@ -171,25 +176,25 @@ pub fn interval(f: &Facts) -> Option<String> {
     let (lo, hi) = (f.row.rank_low?, f.row.rank_high?);
     let scope = if f.is_total { String::new() } else { format!(" {}", f.scope()) };
     Some(if lo == hi {
-        format!("Placeringen er sikker: med {} sandsynlighed ligger {} nr. {lo}{scope}.", f.level_text(), f.name)
+        stop(format!("Placeringen er sikker: med {} sandsynlighed ligger {} nr. {lo}{scope}", f.level_text(), f.name))
     } else {
-        format!(
-            "Placeringen er usikker: med {} sandsynlighed ligger {} mellem nr. {lo} og nr. {hi}{scope}.",
+        stop(format!(
+            "Placeringen er usikker: med {} sandsynlighed ligger {} mellem nr. {lo} og nr. {hi}{scope}",
             f.level_text(),
             f.name
-        )
+        ))
     })
 }
 
 /// The rammevilkår rank: "Målt på rammevilkår er Ishøj nr. 3 af 98 (1 = vanskeligste rammevilkår) for kontanthjælp mv."
 pub fn difficulty(f: &Facts) -> String {
-    format!(
-        "Målt på rammevilkår er {} nr. {} af {} (1 = vanskeligste rammevilkår) {}.",
+    stop(format!(
+        "Målt på rammevilkår er {} nr. {} af {} (1 = vanskeligste rammevilkår) {}",
         f.name,
         f.row.difficulty_rank,
         f.n,
         f.scope()
-    )
+    ))
 }
 
 /// The small-municipality caveat, when it applies.

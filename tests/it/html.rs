@@ -1,0 +1,69 @@
+//! HTML pages: snapshots of the meaningful part, escaping.
+
+use super::common::{self, Project, CONFIG};
+use super::pdf::ODD_NAMES;
+
+/// The `<main>` element with the SVG charts reduced to their titles (the charts have their own tests).
+fn main_of(html: &str) -> String {
+    let start = html.find("<main").unwrap();
+    let end = html.find("</main>").unwrap() + "</main>".len();
+    let mut s = html[start..end].to_string();
+    while let Some(a) = s.find("<svg") {
+        let b = s[a..].find("</svg>").unwrap() + a + "</svg>".len();
+        let title = s[a..b].split("<title").nth(1).and_then(|t| t.split('>').nth(1)).and_then(|t| t.split('<').next()).unwrap_or("").to_string();
+        s.replace_range(a..b, &format!("[svg: {title}]"));
+    }
+    s
+}
+
+#[test]
+fn municipality_page_main_snapshot() {
+    let html = std::fs::read_to_string(common::default_site().join("kommune/183.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"da\">"));
+    insta::assert_snapshot!("kommune_183_main", main_of(&html));
+}
+
+#[test]
+fn committee_sentences_snapshot() {
+    let p = kommunebench::load(&common::default_config()).unwrap();
+    let views = kommunebench::view::ViewBuilder::new(&p.config, &p.dataset, &p.results, &p.manifest);
+    let v = views.municipality(183).unwrap();
+    let mut text = String::from("Resumé:\n");
+    for s in &v.resume {
+        text.push_str(&format!("- {s}\n"));
+    }
+    for g in &v.groups {
+        text.push_str(&format!("{}:\n", g.group.label));
+        for s in &g.sentences {
+            text.push_str(&format!("- {s}\n"));
+        }
+    }
+    insta::assert_snapshot!("kommune_183_sentences", text);
+}
+
+#[test]
+fn names_are_escaped_in_html() {
+    let p = Project::with(CONFIG, ODD_NAMES, &common::benchmark_csv());
+    let out = p.dir.path().join("site");
+    let o = common::run(&["build", "--config", p.config().to_str().unwrap(), "--out", out.to_str().unwrap(), "--format", "html"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for page in ["index.html", "kommune/101.html", "kommune/102.html"] {
+        let html = std::fs::read_to_string(out.join(page)).unwrap();
+        assert!(!html.contains("<script>alert(1)</script>"), "{page} has an unescaped script");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;") || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{page}");
+    }
+}
+
+#[test]
+fn pages_use_relative_links_only() {
+    let site = common::default_site();
+    for page in ["index.html", "metode.html", "kommune/183.html"] {
+        let html = std::fs::read_to_string(site.join(page)).unwrap();
+        for attr in ["href=\"", "src=\""] {
+            for part in html.split(attr).skip(1) {
+                let url = part.split('"').next().unwrap();
+                assert!(!url.starts_with("http") && !url.starts_with('/') && !url.starts_with("//"), "{page}: {url}");
+            }
+        }
+    }
+}

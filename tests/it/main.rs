@@ -1,0 +1,9 @@
+//! Integration tests: one binary (faster to link), one module per concern.
+
+mod common;
+mod errors;
+mod html;
+mod model;
+mod official;
+mod output;
+mod pdf;

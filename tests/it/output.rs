@@ -1,0 +1,69 @@
+//! Output files: determinism and provenance.
+
+use super::common;
+
+fn files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else {
+                out.push((e.path().strip_prefix(dir).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let first = files(common::default_site());
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("again");
+    let o = common::run(&["build", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let second = files(&out);
+    assert_eq!(first.len(), second.len());
+    for ((na, a), (nb, b)) in first.iter().zip(&second) {
+        assert_eq!(na, nb);
+        assert!(a == b, "{na} differs between builds");
+    }
+}
+
+#[test]
+fn default_build_writes_the_expected_files() {
+    let site = common::default_site();
+    let names: Vec<String> = files(site).into_iter().map(|(n, _)| n).collect();
+    for f in [
+        "index.html",
+        "metode.html",
+        ".nojekyll",
+        "data/results.csv",
+        "data/national.csv",
+        "data/results.json",
+        "data/manifest.json",
+        "data/results.xlsx",
+        "data/comparison.csv",
+        "pdf/rangliste.pdf",
+        "pdf/183.pdf",
+        "kommune/183.html",
+    ] {
+        assert!(names.iter().any(|n| n == f), "{f} missing");
+    }
+    assert_eq!(names.iter().filter(|n| n.starts_with("kommune/")).count(), 98);
+    assert_eq!(names.iter().filter(|n| n.starts_with("pdf/")).count(), 99);
+
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.join("data/manifest.json")).unwrap()).unwrap();
+    let input = &manifest["inputs"][0];
+    let bytes = std::fs::read(common::repo().join("fixtures/jobindsats/Y30R21-2020-2022.jsonl")).unwrap();
+    assert_eq!(input["sha256"].as_str().unwrap(), kommunebench::data::sha256_hex(&bytes));
+    assert_eq!(manifest["period"], "2022QMAT04");
+    let national = std::fs::read_to_string(site.join("data/national.csv")).unwrap();
+    assert!(national.starts_with(&format!("{}\r\n", kommunebench::output::NATIONAL_HEADER)));
+    assert_eq!(national.lines().count(), 1 + 6 * 4);
+}

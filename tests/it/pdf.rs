@@ -1,0 +1,62 @@
+//! PDFs checked from outside with poppler (pdftotext, pdfinfo), as a reader would see them.
+
+use std::process::Command;
+
+use super::common::{self, Project, CONFIG};
+
+fn pdftotext(path: &std::path::Path) -> String {
+    let o = Command::new("pdftotext").arg(path).arg("-").output().expect("pdftotext (poppler-utils) is installed");
+    assert!(o.status.success());
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn pdfinfo(path: &std::path::Path) -> String {
+    let o = Command::new("pdfinfo").arg(path).output().expect("pdfinfo (poppler-utils) is installed");
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Text with line breaks folded, as sentences wrap across lines in a PDF.
+fn folded(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn ishoej_appendix_states_its_real_figures() {
+    let pdf = common::default_site().join("pdf/183.pdf");
+    let text = folded(&pdftotext(&pdf));
+    // 2022QMAT04, total: expected 1.470, actual 1.530, gap +60, +0,39 pp, official rank 80.
+    let sentence = "Ishøj ligger nr. 80 ud af 98 kommuner samlet set. Ud fra rammevilkårene kan man forvente 1.470 fuldtidspersoner på offentlig forsørgelse. Det faktiske tal er 1.530, dvs. 60 flere end forventet (+0,39 procentpoint).";
+    assert!(text.contains(sentence), "{text}");
+    assert!(text.contains("For kontanthjælp mv. ligger Ishøj nr. 3 og dermed i top 10: forventet 610, faktisk 520 fuldtidspersoner."));
+    assert!(text.contains("Benchmark af beskæftigelsesindsatsen — Ishøj Kommune"));
+    assert!(text.contains("4 kvartaler t.o.m. 4. kvt. 2022"));
+    assert!(text.contains("Side 1 af"));
+    let info = pdfinfo(&pdf);
+    assert!(info.contains("Title:           Benchmark af beskæftigelsesindsatsen — Ishøj Kommune"), "{info}");
+    assert!(info.contains("Page size:       595.276 x 841.89 pts (A4)"), "{info}");
+    assert!(info.contains("Tagged:          yes"), "{info}");
+}
+
+#[test]
+fn national_list_has_all_municipalities() {
+    let pdf = common::default_site().join("pdf/rangliste.pdf");
+    let text = pdftotext(&pdf);
+    for name in ["København", "Læsø", "Høje-Taastrup", "Lyngby-Taarbæk", "Ærø", "Ishøj"] {
+        assert!(text.matches(name).count() >= 4, "{name}");
+    }
+    assert!(pdfinfo(&pdf).contains("(A4)"));
+}
+
+pub const ODD_NAMES: &str = "kommunekode;kommune;region\n101;<script>alert(1)</script>;Hovedstaden\n102;Hash #set text(red) *fed* $x$ ] _u_;Sjælland\n103;Gamma;Syddanmark\n104;Delta;Midtjylland\n";
+
+#[test]
+fn markup_characters_in_a_name_stay_literal_in_the_pdf() {
+    let p = Project::with(CONFIG, ODD_NAMES, &common::benchmark_csv());
+    let out = p.dir.path().join("site");
+    let o = common::run(&["build", "--config", p.config().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = folded(&pdftotext(&out.join("pdf/102.pdf")));
+    assert!(text.contains("Hash #set text(red) *fed* $x$ ] _u_ ligger nr."), "{text}");
+    let text = folded(&pdftotext(&out.join("pdf/101.pdf")));
+    assert!(text.contains("<script>alert(1)</script> ligger nr."), "{text}");
+}
