@@ -206,7 +206,9 @@ impl GroupConfig {
 
     /// Whether `name` (from an input file) denotes this group.
     pub fn matches(&self, name: &str) -> bool {
-        name == self.id.get_ref() || name == self.label || self.source_labels.iter().any(|s| s == name)
+        name == self.id.get_ref()
+            || name == self.label
+            || self.source_labels.iter().any(|s| s == name)
     }
 }
 
@@ -280,7 +282,12 @@ pub struct RankingConfig {
 
 impl Default for RankingConfig {
     fn default() -> Self {
-        RankingConfig { interval_level: 0.90, draws: 1000, seed: 2022, small_population: 5000.0 }
+        RankingConfig {
+            interval_level: 0.90,
+            draws: 1000,
+            seed: 2022,
+            small_population: 5000.0,
+        }
     }
 }
 
@@ -311,7 +318,11 @@ pub struct ComparisonConfig {
 
 impl Default for ComparisonConfig {
     fn default() -> Self {
-        ComparisonConfig { kind: ComparisonKind::Nearest, size: 10, klynger: BTreeMap::new() }
+        ComparisonConfig {
+            kind: ComparisonKind::Nearest,
+            size: 10,
+            klynger: BTreeMap::new(),
+        }
     }
 }
 
@@ -329,7 +340,11 @@ pub struct PresentationConfig {
 
 impl Default for PresentationConfig {
     fn default() -> Self {
-        PresentationConfig { count_rounding: 10, decimals: 2, cost_per_person: None }
+        PresentationConfig {
+            count_rounding: 10,
+            decimals: 2,
+            cost_per_person: None,
+        }
     }
 }
 
@@ -362,13 +377,34 @@ fn group(id: &str, label: &str, benefits: &[&str], total_of: &[&str]) -> GroupCo
 /// The ministry's benefit groups since 2019 (METHOD.md §4).
 pub fn default_groups() -> Vec<GroupConfig> {
     vec![
-        group("i-alt", "Ydelsesgrupper i alt", &[], &["a-dagpenge", "sygedagpenge", "kontanthjaelp"]),
-        group("a-dagpenge", "A-dagpenge mv.", &["a-dagpenge", "kontantydelse", "arbejdsmarkedsydelse"], &[]),
-        group("sygedagpenge", "Sygedagpenge mv.", &["sygedagpenge", "jobafklaringsforløb"], &[]),
+        group(
+            "i-alt",
+            "Ydelsesgrupper i alt",
+            &[],
+            &["a-dagpenge", "sygedagpenge", "kontanthjaelp"],
+        ),
+        group(
+            "a-dagpenge",
+            "A-dagpenge mv.",
+            &["a-dagpenge", "kontantydelse", "arbejdsmarkedsydelse"],
+            &[],
+        ),
+        group(
+            "sygedagpenge",
+            "Sygedagpenge mv.",
+            &["sygedagpenge", "jobafklaringsforløb"],
+            &[],
+        ),
         group(
             "kontanthjaelp",
             "Kontanthjælp mv.",
-            &["kontanthjælp", "uddannelseshjælp", "integrationsydelse", "ressourceforløb", "ledighedsydelse"],
+            &[
+                "kontanthjælp",
+                "uddannelseshjælp",
+                "integrationsydelse",
+                "ressourceforløb",
+                "ledighedsydelse",
+            ],
             &[],
         ),
     ]
@@ -378,8 +414,12 @@ impl Config {
     /// Reads, parses and validates a config file.
     pub fn load(path: &Path) -> anyhow::Result<Config> {
         let bytes = crate::error::read_file(path)?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| input_error(format!("{}: the config file is not valid UTF-8", path.display())))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            input_error(format!(
+                "{}: the config file is not valid UTF-8",
+                path.display()
+            ))
+        })?;
         Config::parse(&text, path)
     }
 
@@ -395,7 +435,10 @@ impl Config {
             };
             input_error(format!("{at}: {}", e.message().trim_end()))
         })?;
-        cfg.origin = ConfigOrigin { path: path.to_path_buf(), text: text.to_string() };
+        cfg.origin = ConfigOrigin {
+            path: path.to_path_buf(),
+            text: text.to_string(),
+        };
         cfg.validate()?;
         Ok(cfg)
     }
@@ -418,7 +461,11 @@ impl Config {
     }
 
     /// An input error pointing at a place in the config file.
-    pub fn error_at(&self, span: std::ops::Range<usize>, msg: impl std::fmt::Display) -> anyhow::Error {
+    pub fn error_at(
+        &self,
+        span: std::ops::Range<usize>,
+        msg: impl std::fmt::Display,
+    ) -> anyhow::Error {
         if span.is_empty() && span.start == 0 {
             return input_error(format!("{}: {msg}", self.origin.path.display()));
         }
@@ -447,17 +494,24 @@ impl Config {
     /// Variables and method used for a group in model mode.
     pub fn model_spec(&self, group_id: &str) -> (Vec<String>, Method) {
         let over = self.expected.groups.get(group_id);
-        let vars = over.and_then(|o| o.variables.clone()).unwrap_or_else(|| self.expected.variables.clone());
+        let vars = over
+            .and_then(|o| o.variables.clone())
+            .unwrap_or_else(|| self.expected.variables.clone());
         let method = over.and_then(|o| o.method).unwrap_or(self.expected.method);
         (vars, method)
     }
 
     fn validate(&self) -> anyhow::Result<()> {
         if self.report.period.get_ref().trim().is_empty() {
-            return Err(self.error_at(self.report.period.span(), "`report.period` must not be empty"));
+            return Err(self.error_at(
+                self.report.period.span(),
+                "`report.period` must not be empty",
+            ));
         }
         if self.data.inputs.is_empty() {
-            return Err(self.error("`data.inputs` is empty: at least one [[data.inputs]] is required"));
+            return Err(
+                self.error("`data.inputs` is empty: at least one [[data.inputs]] is required")
+            );
         }
         for (i, inp) in self.data.inputs.iter().enumerate() {
             let key = format!("data.inputs[{}]", i + 1);
@@ -487,12 +541,18 @@ impl Config {
                 }
                 InputFormat::Xlsx | InputFormat::JobindsatsJson => {
                     if let Some(d) = &inp.delimiter {
-                        return Err(self.error_at(d.span(), format!("{key}.delimiter: only csv inputs have a delimiter")));
+                        return Err(self.error_at(
+                            d.span(),
+                            format!("{key}.delimiter: only csv inputs have a delimiter"),
+                        ));
                     }
                 }
             }
             if inp.format == InputFormat::JobindsatsJson && inp.role != InputRole::Benchmark {
-                return Err(self.error_at(inp.path.span(), format!("{key}: a jobindsats-json input has role \"benchmark\"")));
+                return Err(self.error_at(
+                    inp.path.span(),
+                    format!("{key}: a jobindsats-json input has role \"benchmark\""),
+                ));
             }
             if inp.format != InputFormat::JobindsatsJson
                 && inp.columns.kommunekode.is_none()
@@ -514,17 +574,25 @@ impl Config {
         if let Some(m) = &self.data.municipalities {
             let file = self.resolve(m.get_ref());
             if !file.is_file() {
-                return Err(
-                    self.error_at(m.span(), format!("data.municipalities: file {} does not exist", file.display()))
-                );
+                return Err(self.error_at(
+                    m.span(),
+                    format!(
+                        "data.municipalities: file {} does not exist",
+                        file.display()
+                    ),
+                ));
             }
         }
         if let Some(t) = &self.output.templates_dir {
             let dir = self.resolve(t.get_ref());
             if !dir.is_dir() {
-                return Err(
-                    self.error_at(t.span(), format!("output.templates-dir: folder {} does not exist", dir.display()))
-                );
+                return Err(self.error_at(
+                    t.span(),
+                    format!(
+                        "output.templates-dir: folder {} does not exist",
+                        dir.display()
+                    ),
+                ));
             }
         }
         self.validate_groups()?;
@@ -539,7 +607,10 @@ impl Config {
         let mut ids = BTreeSet::new();
         for g in &self.groups {
             let id = g.id.get_ref();
-            let ok = !id.is_empty() && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            let ok = !id.is_empty()
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
             if !ok {
                 return Err(self.error_at(
                     g.id.span(),
@@ -547,7 +618,9 @@ impl Config {
                 ));
             }
             if !ids.insert(id.clone()) {
-                return Err(self.error_at(g.id.span(), format!("groups.id: {id:?} is defined twice")));
+                return Err(
+                    self.error_at(g.id.span(), format!("groups.id: {id:?} is defined twice"))
+                );
             }
         }
         for g in self.groups.iter().filter(|g| g.is_total()) {
@@ -556,19 +629,28 @@ impl Config {
                 let Some(member) = self.group(m) else {
                     return Err(self.error_at(
                         g.id.span(),
-                        format!("groups {:?}: total-of names {m:?}, which is not a configured group", g.id.get_ref()),
+                        format!(
+                            "groups {:?}: total-of names {m:?}, which is not a configured group",
+                            g.id.get_ref()
+                        ),
                     ));
                 };
                 if member.is_total() {
                     return Err(self.error_at(
                         g.id.span(),
-                        format!("groups {:?}: total-of names {m:?}, which is itself a total", g.id.get_ref()),
+                        format!(
+                            "groups {:?}: total-of names {m:?}, which is itself a total",
+                            g.id.get_ref()
+                        ),
                     ));
                 }
                 if g.total_of.iter().filter(|x| *x == m).count() > 1 {
                     return Err(self.error_at(
                         g.id.span(),
-                        format!("groups {:?}: total-of names {m:?} twice, so it would be counted twice", g.id.get_ref()),
+                        format!(
+                            "groups {:?}: total-of names {m:?} twice, so it would be counted twice",
+                            g.id.get_ref()
+                        ),
                     ));
                 }
                 for b in &member.benefits {
@@ -590,17 +672,26 @@ impl Config {
     fn validate_numbers(&self) -> anyhow::Result<()> {
         let r = &self.ranking;
         if !(r.interval_level > 0.0 && r.interval_level < 1.0) {
-            return Err(self.error(format!("ranking.interval-level: expected a number between 0 and 1, found {}", r.interval_level)));
+            return Err(self.error(format!(
+                "ranking.interval-level: expected a number between 0 and 1, found {}",
+                r.interval_level
+            )));
         }
-        if !(r.small_population >= 0.0) {
+        if r.small_population.is_nan() || r.small_population < 0.0 {
             return Err(self.error("ranking.small-population: expected a number ≥ 0"));
         }
         let p = &self.presentation;
         if p.count_rounding != 1 && p.count_rounding != 10 {
-            return Err(self.error(format!("presentation.count-rounding: expected 1 or 10, found {}", p.count_rounding)));
+            return Err(self.error(format!(
+                "presentation.count-rounding: expected 1 or 10, found {}",
+                p.count_rounding
+            )));
         }
         if p.decimals > 6 {
-            return Err(self.error(format!("presentation.decimals: expected 0 to 6, found {}", p.decimals)));
+            return Err(self.error(format!(
+                "presentation.decimals: expected 0 to 6, found {}",
+                p.decimals
+            )));
         }
         if self.comparison.size == 0 {
             return Err(self.error("comparison.size: expected at least 1"));
@@ -611,14 +702,23 @@ impl Config {
     fn validate_model(&self) -> anyhow::Result<()> {
         for id in self.expected.groups.keys() {
             if self.group(id).is_none() {
-                return Err(self.error(format!("expected.groups.{id}: {id:?} is not a configured group")));
+                return Err(self.error(format!(
+                    "expected.groups.{id}: {id:?} is not a configured group"
+                )));
             }
         }
         if self.expected.mode != Mode::Model {
             return Ok(());
         }
-        if !self.data.inputs.iter().any(|i| i.role == InputRole::Rammevilkaar) {
-            return Err(self.error("expected.mode = \"model\" needs an input with role = \"rammevilkaar\""));
+        if !self
+            .data
+            .inputs
+            .iter()
+            .any(|i| i.role == InputRole::Rammevilkaar)
+        {
+            return Err(
+                self.error("expected.mode = \"model\" needs an input with role = \"rammevilkaar\"")
+            );
         }
         for g in self.groups.iter().filter(|g| !g.is_total()) {
             let (vars, _) = self.model_spec(g.id.get_ref());
@@ -643,13 +743,21 @@ mod tests {
 
     #[test]
     fn unknown_key_names_line_and_column() {
-        let err = parse("[report]\nperiod = \"2022\"\ncolour = 1\n").unwrap_err().to_string();
-        assert!(err.starts_with("test.toml:3:1: unknown field `colour`"), "{err}");
+        let err = parse("[report]\nperiod = \"2022\"\ncolour = 1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("test.toml:3:1: unknown field `colour`"),
+            "{err}"
+        );
     }
 
     #[test]
     fn wrong_type_names_line() {
         let err = parse("[report]\nperiod = 2022\n").unwrap_err().to_string();
-        assert!(err.starts_with("test.toml:2:10: invalid type: integer `2022`, expected a string"), "{err}");
+        assert!(
+            err.starts_with("test.toml:2:10: invalid type: integer `2022`, expected a string"),
+            "{err}"
+        );
     }
 }

@@ -25,7 +25,10 @@ pub fn number(v: f64, decimals: usize) -> String {
         Some((i, f)) => (i.to_string(), Some(f.to_string())),
         None => (s, None),
     };
-    let is_zero = int.chars().chain(frac.iter().flat_map(|f| f.chars())).all(|c| c == '0');
+    let is_zero = int
+        .chars()
+        .chain(frac.iter().flat_map(|f| f.chars()))
+        .all(|c| c == '0');
     let mut out = String::new();
     if v < 0.0 && !is_zero {
         out.push(MINUS);

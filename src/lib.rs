@@ -69,7 +69,12 @@ pub fn load(config: &Path) -> anyhow::Result<Project> {
     let ds = data::load(&cfg)?;
     let res = results::compute(&cfg, &ds)?;
     let manifest = Manifest::new(&cfg, &ds);
-    Ok(Project { config: cfg, dataset: ds, results: res, manifest })
+    Ok(Project {
+        config: cfg,
+        dataset: ds,
+        results: res,
+        manifest,
+    })
 }
 
 /// `kommunebench check`: validates everything and returns a summary.
@@ -86,18 +91,31 @@ pub fn check(config: &Path) -> anyhow::Result<String> {
             Mode::Model => "model (expected figures fitted on rammevilkår)",
         }
     ));
-    s.push_str(&format!("periods: {} ({})\n", res.periods.join(", "), res.periods.len()));
+    s.push_str(&format!(
+        "periods: {} ({})\n",
+        res.periods.join(", "),
+        res.periods.len()
+    ));
     s.push_str(&format!(
         "current period: {}; improvement against: {}\n",
         res.current,
-        res.comparison.as_deref().unwrap_or("none (comparison period not in the data)")
+        res.comparison
+            .as_deref()
+            .unwrap_or("none (comparison period not in the data)")
     ));
     s.push_str("groups:\n");
     for g in &cfg.groups {
-        let total = if g.is_total() { format!(" = {}", g.total_of.join(" + ")) } else { String::new() };
+        let total = if g.is_total() {
+            format!(" = {}", g.total_of.join(" + "))
+        } else {
+            String::new()
+        };
         s.push_str(&format!("  {} ({}){total}\n", g.id.get_ref(), g.label));
     }
-    s.push_str(&format!("municipalities: {}\n", p.dataset.municipalities.len()));
+    s.push_str(&format!(
+        "municipalities: {}\n",
+        p.dataset.municipalities.len()
+    ));
     s.push_str(&format!("result rows: {}\n", res.rows.len()));
     if let Some(m) = &res.model {
         s.push_str(&format!("model fits for {}:\n", res.current));
@@ -126,10 +144,19 @@ pub struct Timings {
 }
 
 /// Renders the whole site in memory.
-pub fn render(p: &Project, kommune: Option<u16>, format: Format, timings: &mut Timings) -> anyhow::Result<Site> {
+pub fn render(
+    p: &Project,
+    kommune: Option<u16>,
+    format: Format,
+    timings: &mut Timings,
+) -> anyhow::Result<Site> {
     let cfg = &p.config;
     let res = &p.results;
-    let templates_dir = cfg.output.templates_dir.as_ref().map(|t| cfg.resolve(t.get_ref()));
+    let templates_dir = cfg
+        .output
+        .templates_dir
+        .as_ref()
+        .map(|t| cfg.resolve(t.get_ref()));
     let templates = Templates::load(templates_dir.as_deref())?;
     let views = ViewBuilder::new(cfg, &p.dataset, res, &p.manifest);
     let codes: Vec<u16> = match kommune {
@@ -139,7 +166,11 @@ pub fn render(p: &Project, kommune: Option<u16>, format: Format, timings: &mut T
             }
             vec![c]
         }
-        None => res.list(&res.current, &res.groups[0]).iter().map(|r| r.kommunekode).collect(),
+        None => res
+            .list(&res.current, &res.groups[0])
+            .iter()
+            .map(|r| r.kommunekode)
+            .collect(),
     };
 
     let mut site = Site::default();
@@ -160,7 +191,9 @@ pub fn render(p: &Project, kommune: Option<u16>, format: Format, timings: &mut T
     let per_kommune: Vec<(u16, view::MunicipalityView, render::charts::ChartSet)> = codes
         .par_iter()
         .map(|&c| {
-            let v = views.municipality(c).ok_or_else(|| anyhow::anyhow!("no view for kommune {c}"))?;
+            let v = views
+                .municipality(c)
+                .ok_or_else(|| anyhow::anyhow!("no view for kommune {c}"))?;
             let ch = render::charts::charts_for(cfg, res, &views, Some(c))?;
             Ok((c, v, ch))
         })
@@ -169,10 +202,16 @@ pub fn render(p: &Project, kommune: Option<u16>, format: Format, timings: &mut T
         let html = render::html::Html::new(&templates)?;
         site.add("index.html", html.index(&index, &national_charts)?);
         site.add("metode.html", html.metode(&index)?);
-        site.add("assets/style.css", templates.get("style.css").as_bytes().to_vec());
+        site.add(
+            "assets/style.css",
+            templates.get("style.css").as_bytes().to_vec(),
+        );
         site.add("assets/DejaVuSans.ttf", chart::FONT_REGULAR.to_vec());
         site.add("assets/DejaVuSans-Bold.ttf", chart::FONT_BOLD.to_vec());
-        site.add("assets/LICENSE-DejaVu.txt", include_bytes!("../report-templates/fonts/LICENSE-DejaVu.txt").to_vec());
+        site.add(
+            "assets/LICENSE-DejaVu.txt",
+            include_bytes!("../report-templates/fonts/LICENSE-DejaVu.txt").to_vec(),
+        );
         site.add(".nojekyll", Vec::new());
         let pages: Vec<(u16, String)> = per_kommune
             .par_iter()
@@ -187,7 +226,10 @@ pub fn render(p: &Project, kommune: Option<u16>, format: Format, timings: &mut T
     let t = Instant::now();
     if format != Format::Html {
         let pdf = render::pdf::Pdf::new(&templates);
-        site.add("pdf/rangliste.pdf", pdf.rangliste(&index, &national_charts)?);
+        site.add(
+            "pdf/rangliste.pdf",
+            pdf.rangliste(&index, &national_charts)?,
+        );
         let pdfs: Vec<(u16, Vec<u8>)> = per_kommune
             .par_iter()
             .map(|(c, v, ch)| Ok((*c, pdf.bilag(v, ch)?)))

@@ -7,8 +7,20 @@ use kommunebench::cli::{Cli, Command};
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Build { config, out, force, kommune, format } => {
-            let opts = kommunebench::BuildOptions { config, out, force, kommune, format };
+        Command::Build {
+            config,
+            out,
+            force,
+            kommune,
+            format,
+        } => {
+            let opts = kommunebench::BuildOptions {
+                config,
+                out,
+                force,
+                kommune,
+                format,
+            };
             kommunebench::build(&opts).map(|s| println!("{s}"))
         }
         Command::Check { config } => kommunebench::check(&config).map(|s| println!("{s}")),

@@ -124,20 +124,29 @@ impl WlsSolver {
         }
         check_rank(&xw, names)?;
         let qr = xw.qr();
-        Ok(WlsSolver { q: qr.q(), r: qr.r(), sqrt_w })
+        Ok(WlsSolver {
+            q: qr.q(),
+            r: qr.r(),
+            sqrt_w,
+        })
     }
 
     /// β solving min Σ wᵢ (yᵢ − xᵢβ)².
     fn solve(&self, y: &DVector<f64>) -> DVector<f64> {
         let yw = y.component_mul(&self.sqrt_w);
         let qty = self.q.transpose() * yw;
-        self.r.solve_upper_triangular(&qty).expect("R has a nonzero diagonal: rank was checked")
+        self.r
+            .solve_upper_triangular(&qty)
+            .expect("R has a nonzero diagonal: rank was checked")
     }
 
     /// diag((XᵀWX)⁻¹) = row norms² of R⁻¹.
     fn inv_diag(&self) -> DVector<f64> {
         let p = self.r.nrows();
-        let rinv = self.r.solve_upper_triangular(&DMatrix::identity(p, p)).expect("full rank");
+        let rinv = self
+            .r
+            .solve_upper_triangular(&DMatrix::identity(p, p))
+            .expect("full rank");
         DVector::from_iterator(p, (0..p).map(|i| rinv.row(i).norm_squared()))
     }
 
@@ -154,7 +163,9 @@ fn check_rank(xw: &DMatrix<f64>, names: &[String]) -> anyhow::Result<()> {
     for j in 0..p {
         let col = xw.column(j);
         let scale = col.norm();
-        if scale == 0.0 || (j > 0 && is_constant(&xw.column(j).into_owned(), &xw.column(0).into_owned())) {
+        if scale == 0.0
+            || (j > 0 && is_constant(&xw.column(j).into_owned(), &xw.column(0).into_owned()))
+        {
             if j == 0 {
                 bail_input!("rank-deficient design: the intercept column is zero");
             }
@@ -168,7 +179,10 @@ fn check_rank(xw: &DMatrix<f64>, names: &[String]) -> anyhow::Result<()> {
         }
         let prev = xw.columns(0, j).into_owned();
         let qr = prev.clone().qr();
-        let coef = qr.r().solve_upper_triangular(&(qr.q().transpose() * col)).unwrap_or_else(|| DVector::zeros(j));
+        let coef = qr
+            .r()
+            .solve_upper_triangular(&(qr.q().transpose() * col))
+            .unwrap_or_else(|| DVector::zeros(j));
         let resid = col - &prev * &coef;
         if resid.norm() <= 1e-9 * scale {
             let involved: Vec<String> = (0..j)
@@ -204,7 +218,12 @@ fn weighted_r2(y: &DVector<f64>, fitted: &DVector<f64>, w: &DVector<f64>, p: usi
 }
 
 /// Weighted least squares of `y` on `x` (which includes the intercept column).
-pub fn wls(x: &DMatrix<f64>, y: &DVector<f64>, w: &DVector<f64>, names: &[String]) -> anyhow::Result<Fit> {
+pub fn wls(
+    x: &DMatrix<f64>,
+    y: &DVector<f64>,
+    w: &DVector<f64>,
+    names: &[String],
+) -> anyhow::Result<Fit> {
     let solver = WlsSolver::new(x, w, names)?;
     Ok(wls_with(&solver, x, y, w))
 }
@@ -220,8 +239,19 @@ fn wls_with(solver: &WlsSolver, x: &DMatrix<f64>, y: &DVector<f64>, w: &DVector<
     let std_error = solver.inv_diag().map(|d| (d * sigma2).sqrt());
     let (r2, adj_r2) = weighted_r2(y, &fitted, w, p);
     let h = solver.leverage();
-    let loo: f64 = (0..n).map(|i| (resid[i] / (1.0 - h[i])).powi(2)).sum::<f64>() / n as f64;
-    Fit { beta, std_error, fitted, r2, adj_r2, loo_rmse: loo.sqrt(), iterations: 0 }
+    let loo: f64 = (0..n)
+        .map(|i| (resid[i] / (1.0 - h[i])).powi(2))
+        .sum::<f64>()
+        / n as f64;
+    Fit {
+        beta,
+        std_error,
+        fitted,
+        r2,
+        adj_r2,
+        loo_rmse: loo.sqrt(),
+        iterations: 0,
+    }
 }
 
 fn logistic(z: f64) -> f64 {
@@ -250,8 +280,16 @@ fn irls(
         (0..n)
             .map(|i| {
                 let mu = logistic(eta[i]);
-                let a = if y[i] > 0.0 { y[i] * (y[i] / mu).ln() } else { 0.0 };
-                let b = if y[i] < 1.0 { (1.0 - y[i]) * ((1.0 - y[i]) / (1.0 - mu)).ln() } else { 0.0 };
+                let a = if y[i] > 0.0 {
+                    y[i] * (y[i] / mu).ln()
+                } else {
+                    0.0
+                };
+                let b = if y[i] < 1.0 {
+                    (1.0 - y[i]) * ((1.0 - y[i]) / (1.0 - mu)).ln()
+                } else {
+                    0.0
+                };
                 2.0 * w[i] * (a + b)
             })
             .sum()
@@ -266,21 +304,32 @@ fn irls(
         let beta = solver.solve(&z);
         eta = x * &beta;
         let new_dev = deviance(&eta);
-        let converged = (new_dev - dev).abs() <= 1e-12 * (new_dev.abs() + 1e-12) || (new_dev - dev).abs() < 1e-14;
+        let converged = (new_dev - dev).abs() <= 1e-12 * (new_dev.abs() + 1e-12)
+            || (new_dev - dev).abs() < 1e-14;
         dev = new_dev;
         if converged {
             // Weights at the solution, so the standard errors belong to β.
             let mu = eta.map(logistic);
-            let ww = DVector::from_iterator(n, (0..n).map(|i| w[i] * (mu[i] * (1.0 - mu[i])).max(1e-300)));
+            let ww = DVector::from_iterator(
+                n,
+                (0..n).map(|i| w[i] * (mu[i] * (1.0 - mu[i])).max(1e-300)),
+            );
             let solver = WlsSolver::new(x, &ww, names)?;
             return Ok((beta, solver, iter));
         }
     }
-    Err(input_error("fractional logit: IRLS did not converge in 100 iterations"))
+    Err(input_error(
+        "fractional logit: IRLS did not converge in 100 iterations",
+    ))
 }
 
 /// Fractional logit: binomial GLM with logit link, variance weights `w`, on fractions `y`.
-pub fn fractional_logit(x: &DMatrix<f64>, y: &DVector<f64>, w: &DVector<f64>, names: &[String]) -> anyhow::Result<Fit> {
+pub fn fractional_logit(
+    x: &DMatrix<f64>,
+    y: &DVector<f64>,
+    w: &DVector<f64>,
+    names: &[String],
+) -> anyhow::Result<Fit> {
     let n = x.nrows();
     let p = x.ncols();
     let (beta, solver, iterations) = irls(x, y, w, names, None)?;
@@ -289,8 +338,19 @@ pub fn fractional_logit(x: &DMatrix<f64>, y: &DVector<f64>, w: &DVector<f64>, na
     let (r2, adj_r2) = weighted_r2(y, &fitted, w, p);
     // Leave-one-out by the one-step approximation on the response scale: eᵢ / (1 − hᵢᵢ).
     let h = solver.leverage();
-    let loo: f64 = (0..n).map(|i| ((y[i] - fitted[i]) / (1.0 - h[i])).powi(2)).sum::<f64>() / n as f64;
-    Ok(Fit { beta, std_error, fitted, r2, adj_r2, loo_rmse: loo.sqrt(), iterations })
+    let loo: f64 = (0..n)
+        .map(|i| ((y[i] - fitted[i]) / (1.0 - h[i])).powi(2))
+        .sum::<f64>()
+        / n as f64;
+    Ok(Fit {
+        beta,
+        std_error,
+        fitted,
+        r2,
+        adj_r2,
+        loo_rmse: loo.sqrt(),
+        iterations,
+    })
 }
 
 /// Fits every group (not totals) of every period, then sums totals; adds bootstrap draws.
@@ -300,15 +360,22 @@ pub fn fit_all(
     periods: &[String],
     bases: &BTreeMap<(String, String), Base>,
 ) -> anyhow::Result<Fitted> {
-    let members: Vec<&crate::config::GroupConfig> = cfg.groups.iter().filter(|g| !g.is_total()).collect();
-    let jobs: Vec<(String, &crate::config::GroupConfig)> =
-        periods.iter().flat_map(|p| members.iter().map(move |g| (p.clone(), *g))).collect();
+    let members: Vec<&crate::config::GroupConfig> =
+        cfg.groups.iter().filter(|g| !g.is_total()).collect();
+    let jobs: Vec<(String, &crate::config::GroupConfig)> = periods
+        .iter()
+        .flat_map(|p| members.iter().map(move |g| (p.clone(), *g)))
+        .collect();
     let fits: Vec<(GroupFitReport, Vec<f64>, Vec<Vec<f64>>)> = jobs
         .par_iter()
         .map(|(period, g)| {
             let key = (period.clone(), g.id.get_ref().clone());
-            fit_one(cfg, ds, period, g.id.get_ref(), &bases[&key])
-                .map_err(|e| input_error(format!("model for period {period}, group {}: {e}", g.id.get_ref())))
+            fit_one(cfg, ds, period, g.id.get_ref(), &bases[&key]).map_err(|e| {
+                input_error(format!(
+                    "model for period {period}, group {}: {e}",
+                    g.id.get_ref()
+                ))
+            })
         })
         .collect::<anyhow::Result<_>>()?;
 
@@ -356,7 +423,13 @@ pub fn fit_all(
 }
 
 /// Fits one list; returns its report, expected shares (pct.) and bootstrap expected shares.
-fn fit_one(cfg: &Config, ds: &Dataset, period: &str, group: &str, base: &Base) -> anyhow::Result<(GroupFitReport, Vec<f64>, Vec<Vec<f64>>)> {
+fn fit_one(
+    cfg: &Config,
+    ds: &Dataset,
+    period: &str,
+    group: &str,
+    base: &Base,
+) -> anyhow::Result<(GroupFitReport, Vec<f64>, Vec<Vec<f64>>)> {
     let (vars, method) = cfg.model_spec(group);
     let n = base.codes.len();
     let p = vars.len() + 1;
@@ -371,11 +444,15 @@ fn fit_one(cfg: &Config, ds: &Dataset, period: &str, group: &str, base: &Base) -
         })?;
         for (j, v) in vars.iter().enumerate() {
             x[(i, j + 1)] = *values.get(v).ok_or_else(|| {
-                input_error(format!("the rammevilkår data has no variable {v:?} for kommune {code}"))
+                input_error(format!(
+                    "the rammevilkår data has no variable {v:?} for kommune {code}"
+                ))
             })?;
         }
     }
-    let names: Vec<String> = std::iter::once("const".to_string()).chain(vars.iter().cloned()).collect();
+    let names: Vec<String> = std::iter::once("const".to_string())
+        .chain(vars.iter().cloned())
+        .collect();
     let w = DVector::from_column_slice(&base.population);
     let share = DVector::from_iterator(n, (0..n).map(|i| base.actual[i] / base.population[i]));
     let seed = rank::sub_seed(cfg.ranking.seed, &[period, group, "bootstrap"]);
@@ -387,13 +464,18 @@ fn fit_one(cfg: &Config, ds: &Dataset, period: &str, group: &str, base: &Base) -
             let solver = WlsSolver::new(&x, &w, &names)?;
             let fit = wls_with(&solver, &x, &y, &w);
             // Residual bootstrap on the √w-scaled residuals, which are homoskedastic under WLS.
-            let scaled: Vec<f64> = (0..n).map(|i| (y[i] - fit.fitted[i]) * solver.sqrt_w[i]).collect();
+            let scaled: Vec<f64> = (0..n)
+                .map(|i| (y[i] - fit.fitted[i]) * solver.sqrt_w[i])
+                .collect();
             let mut rng = rank::rng(seed);
             let mut out = Vec::with_capacity(draws);
             for _ in 0..draws {
                 let ystar = DVector::from_iterator(
                     n,
-                    (0..n).map(|i| fit.fitted[i] + scaled[rand::Rng::random_range(&mut rng, 0..n)] / solver.sqrt_w[i]),
+                    (0..n).map(|i| {
+                        fit.fitted[i]
+                            + scaled[rand::Rng::random_range(&mut rng, 0..n)] / solver.sqrt_w[i]
+                    }),
                 );
                 let b = solver.solve(&ystar);
                 out.push((&x * b).iter().copied().collect::<Vec<f64>>());
@@ -420,7 +502,12 @@ fn fit_one(cfg: &Config, ds: &Dataset, period: &str, group: &str, base: &Base) -
                     }),
                 );
                 let (b, _, _) = irls(&x, &ystar, &w, &names, Some(&fit.beta))?;
-                out.push((&x * b).iter().map(|&e| logistic(e) * 100.0).collect::<Vec<f64>>());
+                out.push(
+                    (&x * b)
+                        .iter()
+                        .map(|&e| logistic(e) * 100.0)
+                        .collect::<Vec<f64>>(),
+                );
             }
             let mut fit = fit;
             fit.fitted *= 100.0;
@@ -430,7 +517,9 @@ fn fit_one(cfg: &Config, ds: &Dataset, period: &str, group: &str, base: &Base) -
     let mut expected: Vec<f64> = fit.fitted.iter().copied().collect();
     let factor = if cfg.expected.calibrate {
         let act: f64 = base.actual.iter().sum();
-        let exp: f64 = (0..n).map(|i| expected[i] * base.population[i] / 100.0).sum();
+        let exp: f64 = (0..n)
+            .map(|i| expected[i] * base.population[i] / 100.0)
+            .sum();
         act / exp
     } else {
         1.0
@@ -457,7 +546,11 @@ fn fit_one(cfg: &Config, ds: &Dataset, period: &str, group: &str, base: &Base) -
         parameters: p,
         r2: fit.r2,
         adj_r2: fit.adj_r2,
-        loo_rmse: if method == Method::FractionalLogit { fit.loo_rmse * 100.0 } else { fit.loo_rmse },
+        loo_rmse: if method == Method::FractionalLogit {
+            fit.loo_rmse * 100.0
+        } else {
+            fit.loo_rmse
+        },
         calibration_factor: factor,
         iterations: fit.iterations,
         coefficients,
@@ -470,7 +563,9 @@ mod tests {
     use super::*;
 
     fn names(k: usize) -> Vec<String> {
-        std::iter::once("const".to_string()).chain((1..=k).map(|i| format!("x{i}"))).collect()
+        std::iter::once("const".to_string())
+            .chain((1..=k).map(|i| format!("x{i}")))
+            .collect()
     }
 
     /// 4 rows, 2 parameters, done by hand: y = a + b·x with weights w.
@@ -489,7 +584,9 @@ mod tests {
         assert!((fit.beta[1] - b).abs() < 1e-12);
         assert!((fit.beta[0] - a).abs() < 1e-12);
         // SSR = Σw e², σ² = SSR/2, se(b) = √(σ²/Sxx)
-        let ssr: f64 = (0..4).map(|i| w[i] * (y[i] - a - b * x[(i, 1)]).powi(2)).sum();
+        let ssr: f64 = (0..4)
+            .map(|i| w[i] * (y[i] - a - b * x[(i, 1)]).powi(2))
+            .sum();
         let se_b = (ssr / 2.0 / 5.2).sqrt();
         assert!((fit.std_error[1] - se_b).abs() < 1e-12);
         // R² = 1 − SSR/Syy, Syy = 9 + 1 + 0 + 16 = 26
@@ -498,7 +595,11 @@ mod tests {
 
     #[test]
     fn collinear_design_names_the_variables() {
-        let x = DMatrix::from_row_slice(4, 3, &[1.0, 1.0, 2.0, 1.0, 2.0, 4.0, 1.0, 3.0, 6.0, 1.0, 5.0, 10.0]);
+        let x = DMatrix::from_row_slice(
+            4,
+            3,
+            &[1.0, 1.0, 2.0, 1.0, 2.0, 4.0, 1.0, 3.0, 6.0, 1.0, 5.0, 10.0],
+        );
         let y = DVector::from_vec(vec![1.0, 2.0, 3.0, 4.0]);
         let w = DVector::from_element(4, 1.0);
         let err = wls(&x, &y, &w, &names(2)).unwrap_err().to_string();
@@ -517,9 +618,17 @@ mod tests {
     #[test]
     fn more_parameters_than_rows() {
         let x = DMatrix::from_row_slice(2, 3, &[1.0, 1.0, 2.0, 1.0, 2.0, 3.0]);
-        let err = wls(&x, &DVector::from_vec(vec![1.0, 2.0]), &DVector::from_element(2, 1.0), &names(2))
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("3 parameters") && err.contains("only 2 municipalities"), "{err}");
+        let err = wls(
+            &x,
+            &DVector::from_vec(vec![1.0, 2.0]),
+            &DVector::from_element(2, 1.0),
+            &names(2),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("3 parameters") && err.contains("only 2 municipalities"),
+            "{err}"
+        );
     }
 }

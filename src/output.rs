@@ -10,7 +10,8 @@ use crate::results::Results;
 pub const RESULTS_HEADER: &str = "period,group,kommunekode,kommune,population,actual,expected,gap,actual_share,expected_share,gap_pp,rank,rank_low,rank_high,improvement_pp,improvement_rank,difficulty_rank";
 
 /// Header of `data/national.csv`.
-pub const NATIONAL_HEADER: &str = "period,group,population,actual,expected,gap,actual_share,expected_share,gap_pp";
+pub const NATIONAL_HEADER: &str =
+    "period,group,population,actual,expected,gap,actual_share,expected_share,gap_pp";
 
 /// Header of `data/comparison.csv`.
 pub const COMPARISON_HEADER: &str = "period,group,kommunekode,peer_kommunekode,distance";
@@ -38,11 +39,20 @@ impl Manifest {
     /// The manifest for a config and dataset.
     pub fn new(cfg: &Config, ds: &Dataset) -> Manifest {
         let config = InputFile {
-            path: cfg.origin.path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
+            path: cfg
+                .origin
+                .path
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             sha256: sha256_hex(cfg.origin.text.as_bytes()),
             bytes: cfg.origin.text.len(),
         };
-        let mut all = format!("kommunebench {}\nconfig {}\n", env!("CARGO_PKG_VERSION"), config.sha256);
+        let mut all = format!(
+            "kommunebench {}\nconfig {}\n",
+            env!("CARGO_PKG_VERSION"),
+            config.sha256
+        );
         for i in &ds.inputs {
             all.push_str(&format!("input {}\n", i.sha256));
         }
@@ -71,12 +81,14 @@ fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
 }
 
 fn csv_bytes(header: &str, rows: impl IntoIterator<Item = Vec<String>>) -> anyhow::Result<Vec<u8>> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
     w.write_record(header.split(','))?;
     for r in rows {
         w.write_record(&r)?;
     }
-    Ok(w.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))?)
+    w.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))
 }
 
 /// `data/results.csv` (RFC 4180: CRLF line ends, quoting where needed, `.` decimals).
@@ -169,7 +181,11 @@ pub fn results_json(cfg: &Config, res: &Results) -> anyhow::Result<Vec<u8>> {
         groups: cfg
             .groups
             .iter()
-            .map(|g| GroupJson { id: g.id.get_ref(), label: &g.label, total_of: &g.total_of })
+            .map(|g| GroupJson {
+                id: g.id.get_ref(),
+                label: &g.label,
+                total_of: &g.total_of,
+            })
             .collect(),
         rows: &res.rows,
         national: &res.national,

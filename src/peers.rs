@@ -49,7 +49,13 @@ fn peer_codes(cfg: &Config, ds: &Dataset, code: u16) -> Option<Vec<u16>> {
         ComparisonKind::Nearest => None,
         ComparisonKind::Region => {
             let region = &ds.municipality(code)?.region;
-            Some(ds.municipalities.iter().filter(|m| &m.region == region && m.code != code).map(|m| m.code).collect())
+            Some(
+                ds.municipalities
+                    .iter()
+                    .filter(|m| &m.region == region && m.code != code)
+                    .map(|m| m.code)
+                    .collect(),
+            )
         }
         ComparisonKind::Klynge => cfg
             .comparison
@@ -65,5 +71,9 @@ pub fn klynge_of(cfg: &Config, code: u16) -> Option<&str> {
     if cfg.comparison.kind != ComparisonKind::Klynge {
         return None;
     }
-    cfg.comparison.klynger.iter().find(|(_, m)| m.contains(&code)).map(|(n, _)| n.as_str())
+    cfg.comparison
+        .klynger
+        .iter()
+        .find(|(_, m)| m.contains(&code))
+        .map(|(n, _)| n.as_str())
 }

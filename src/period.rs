@@ -13,7 +13,9 @@ pub fn year(label: &str) -> Option<i32> {
 
 /// The period in Danish words, e.g. "4 kvartaler t.o.m. 4. kvt. 2022".
 pub fn describe(label: &str) -> String {
-    let Some(y) = year(label) else { return label.to_string() };
+    let Some(y) = year(label) else {
+        return label.to_string();
+    };
     let rest = &label[4..];
     if rest.is_empty() {
         return format!("året {y}");
@@ -30,8 +32,18 @@ pub fn describe(label: &str) -> String {
     }
     if let Some(m) = rest.strip_prefix('M').and_then(|m| m.parse::<usize>().ok()) {
         const MONTHS: [&str; 12] = [
-            "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
-            "november", "december",
+            "januar",
+            "februar",
+            "marts",
+            "april",
+            "maj",
+            "juni",
+            "juli",
+            "august",
+            "september",
+            "oktober",
+            "november",
+            "december",
         ];
         if (1..=12).contains(&m) {
             return format!("{} {y}", MONTHS[m - 1]);
@@ -43,7 +55,9 @@ pub fn describe(label: &str) -> String {
 /// A short Danish label for charts and tables, e.g. "4. kvt. 2022".
 pub fn short(label: &str) -> String {
     let d = describe(label);
-    d.strip_prefix("4 kvartaler t.o.m. ").map(str::to_string).unwrap_or(d)
+    d.strip_prefix("4 kvartaler t.o.m. ")
+        .map(str::to_string)
+        .unwrap_or(d)
 }
 
 /// The last day of the period as (year, month, day), for a document date derived from data.

@@ -69,7 +69,13 @@ pub fn interval_from_draws(draws: &[Vec<u32>], index: usize, level: f64, point: 
 /// Each draw replaces actual with actual + ε, ε ~ N(0, n·p·(1−p)) (the normal approximation of
 /// a binomial with n = population, p = actual / population), and moves the gap in percentage
 /// points by ε / population · 100.
-pub fn binomial_gap_draws(gap_pp: &[f64], actual: &[f64], population: &[f64], draws: u32, seed: u64) -> Vec<Vec<f64>> {
+pub fn binomial_gap_draws(
+    gap_pp: &[f64],
+    actual: &[f64],
+    population: &[f64],
+    draws: u32,
+    seed: u64,
+) -> Vec<Vec<f64>> {
     let mut rng = rng(seed);
     let sd: Vec<f64> = actual
         .iter()
@@ -93,8 +99,17 @@ pub fn binomial_gap_draws(gap_pp: &[f64], actual: &[f64], population: &[f64], dr
 }
 
 /// Supplied mode: the whole list re-ranked under [`binomial_gap_draws`].
-pub fn binomial_rank_draws(gap_pp: &[f64], actual: &[f64], population: &[f64], draws: u32, seed: u64) -> Vec<Vec<u32>> {
-    binomial_gap_draws(gap_pp, actual, population, draws, seed).iter().map(|g| competition_rank(g)).collect()
+pub fn binomial_rank_draws(
+    gap_pp: &[f64],
+    actual: &[f64],
+    population: &[f64],
+    draws: u32,
+    seed: u64,
+) -> Vec<Vec<u32>> {
+    binomial_gap_draws(gap_pp, actual, population, draws, seed)
+        .iter()
+        .map(|g| competition_rank(g))
+        .collect()
 }
 
 #[cfg(test)]
@@ -106,7 +121,10 @@ mod tests {
         assert_eq!(competition_rank(&[0.5, -1.0, 0.5, 2.0]), vec![2, 1, 2, 4]);
         assert_eq!(competition_rank(&[1.0, 1.0, 1.0]), vec![1, 1, 1]);
         assert_eq!(competition_rank(&[]), Vec::<u32>::new());
-        assert_eq!(competition_rank_desc(&[3.0, 5.0, 3.0, 1.0]), vec![2, 1, 2, 4]);
+        assert_eq!(
+            competition_rank_desc(&[3.0, 5.0, 3.0, 1.0]),
+            vec![2, 1, 2, 4]
+        );
     }
 
     #[test]
@@ -121,7 +139,10 @@ mod tests {
         let g = [0.1, -0.2, 0.3];
         let a = [100.0, 200.0, 50.0];
         let n = [1000.0, 2000.0, 800.0];
-        assert_eq!(binomial_rank_draws(&g, &a, &n, 50, 7), binomial_rank_draws(&g, &a, &n, 50, 7));
+        assert_eq!(
+            binomial_rank_draws(&g, &a, &n, 50, 7),
+            binomial_rank_draws(&g, &a, &n, 50, 7)
+        );
         assert_ne!(sub_seed(1, &["a", "b"]), sub_seed(1, &["ab"]));
     }
 }

@@ -117,24 +117,35 @@ pub struct Results {
 impl Results {
     /// The rows of one (period, group) list, sorted by kommunekode.
     pub fn list(&self, period: &str, group: &str) -> &[Row] {
-        let start = self.rows.partition_point(|r| self.key(r) < self.key_of(period, group));
-        let end = self.rows.partition_point(|r| self.key(r) <= self.key_of(period, group));
+        let start = self
+            .rows
+            .partition_point(|r| self.key(r) < self.key_of(period, group));
+        let end = self
+            .rows
+            .partition_point(|r| self.key(r) <= self.key_of(period, group));
         &self.rows[start..end]
     }
 
     /// One municipality's row.
     pub fn row(&self, period: &str, group: &str, code: u16) -> Option<&Row> {
-        self.list(period, group).iter().find(|r| r.kommunekode == code)
+        self.list(period, group)
+            .iter()
+            .find(|r| r.kommunekode == code)
     }
 
     /// "Hele landet" for (period, group).
     pub fn national(&self, period: &str, group: &str) -> Option<&National> {
-        self.national.iter().find(|n| n.period == period && n.group == group)
+        self.national
+            .iter()
+            .find(|n| n.period == period && n.group == group)
     }
 
     /// Peers of one municipality.
     pub fn peers_of(&self, period: &str, group: &str, code: u16) -> Vec<&Peer> {
-        self.peers.iter().filter(|p| p.period == period && p.group == group && p.kommunekode == code).collect()
+        self.peers
+            .iter()
+            .filter(|p| p.period == period && p.group == group && p.kommunekode == code)
+            .collect()
     }
 
     fn key(&self, r: &Row) -> (usize, usize) {
@@ -142,8 +153,16 @@ impl Results {
     }
 
     fn key_of(&self, period: &str, group: &str) -> (usize, usize) {
-        let p = self.periods.iter().position(|x| x == period).unwrap_or(usize::MAX);
-        let g = self.groups.iter().position(|x| x == group).unwrap_or(usize::MAX);
+        let p = self
+            .periods
+            .iter()
+            .position(|x| x == period)
+            .unwrap_or(usize::MAX);
+        let g = self
+            .groups
+            .iter()
+            .position(|x| x == group)
+            .unwrap_or(usize::MAX);
         (p, g)
     }
 }
@@ -168,7 +187,10 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
     if !periods.contains(&current) {
         return Err(cfg.error_at(
             cfg.report.period.span(),
-            format!("report.period: {current:?} is not in the data; the data has {}", periods.join(", ")),
+            format!(
+                "report.period: {current:?} is not in the data; the data has {}",
+                periods.join(", ")
+            ),
         ));
     }
     let comparison = match &cfg.report.comparison_period {
@@ -212,8 +234,10 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
         }
     }
 
-    let lists: Vec<(String, String)> =
-        periods.iter().flat_map(|p| groups.iter().map(move |g| (p.clone(), g.clone()))).collect();
+    let lists: Vec<(String, String)> = periods
+        .iter()
+        .flat_map(|p| groups.iter().map(move |g| (p.clone(), g.clone())))
+        .collect();
     let finished: Vec<(Vec<Row>, National)> = lists
         .par_iter()
         .map(|key| {
@@ -227,7 +251,16 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
         rows.extend(r);
         national.push(n);
     }
-    let mut results = Results { current, comparison, periods, groups, rows, national, peers: Vec::new(), model: report };
+    let mut results = Results {
+        current,
+        comparison,
+        periods,
+        groups,
+        rows,
+        national,
+        peers: Vec::new(),
+        model: report,
+    };
     add_improvement(&mut results);
     results.peers = crate::peers::comparison_groups(cfg, ds, &results);
     Ok(results)
@@ -235,7 +268,11 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
 
 /// Builds the bases of every group for one period, checking completeness and deriving the
 /// population where no input gives it.
-fn bases_for_period(cfg: &Config, ds: &Dataset, period: &str) -> anyhow::Result<Vec<(String, Base)>> {
+fn bases_for_period(
+    cfg: &Config,
+    ds: &Dataset,
+    period: &str,
+) -> anyhow::Result<Vec<(String, Base)>> {
     let codes: Vec<u16> = ds.municipalities.iter().map(|m| m.code).collect();
     let get = |g: &str, c: u16| ds.figures.get(&(period.to_string(), g.to_string(), c));
     let mut figures: BTreeMap<String, Vec<Figures>> = BTreeMap::new();
@@ -249,7 +286,8 @@ fn bases_for_period(cfg: &Config, ds: &Dataset, period: &str) -> anyhow::Result<
                 let mut f = Figures::default();
                 for m in &g.total_of {
                     let mf = get(m, c);
-                    f.actual = Some(f.actual.unwrap_or(0.0) + mf.and_then(|x| x.actual).unwrap_or(0.0));
+                    f.actual =
+                        Some(f.actual.unwrap_or(0.0) + mf.and_then(|x| x.actual).unwrap_or(0.0));
                     if let Some(e) = mf.and_then(|x| x.expected) {
                         f.expected = Some(f.expected.unwrap_or(0.0) + e);
                     }
@@ -271,11 +309,21 @@ fn bases_for_period(cfg: &Config, ds: &Dataset, period: &str) -> anyhow::Result<
                 "period {period}, group {gid}: no data for {} municipalit{}: {}{}",
                 missing.len(),
                 if missing.len() == 1 { "y" } else { "ies" },
-                shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
+                shown
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 if missing.len() > 10 { ", …" } else { "" }
             );
         }
-        figures.insert(gid.clone(), codes.iter().map(|&c| get(gid, c).cloned().expect("checked")).collect());
+        figures.insert(
+            gid.clone(),
+            codes
+                .iter()
+                .map(|&c| get(gid, c).cloned().expect("checked"))
+                .collect(),
+        );
     }
 
     // Population: a population input, else a figure on any row, else derived from the group
@@ -286,7 +334,11 @@ fn bases_for_period(cfg: &Config, ds: &Dataset, period: &str) -> anyhow::Result<
             .population
             .get(&(period.to_string(), c))
             .copied()
-            .or_else(|| cfg.groups.iter().find_map(|g| figures[g.id.get_ref()][i].population));
+            .or_else(|| {
+                cfg.groups
+                    .iter()
+                    .find_map(|g| figures[g.id.get_ref()][i].population)
+            });
         let pop = match given {
             Some(p) => p,
             None => {
@@ -305,8 +357,10 @@ fn bases_for_period(cfg: &Config, ds: &Dataset, period: &str) -> anyhow::Result<
                 }
             }
         };
-        if !(pop > 0.0) {
-            bail_input!("period {period}, kommune {c}: population 16–66 is {pop}; it must be above 0");
+        if pop.is_nan() || pop <= 0.0 {
+            bail_input!(
+                "period {period}, kommune {c}: population 16–66 is {pop}; it must be above 0"
+            );
         }
         population.push(pop);
     }
@@ -317,7 +371,9 @@ fn bases_for_period(cfg: &Config, ds: &Dataset, period: &str) -> anyhow::Result<
         let list = figures.remove(gid).expect("filled above");
         let mut actual = Vec::with_capacity(codes.len());
         for (i, f) in list.iter().enumerate() {
-            let a = f.actual.or_else(|| f.actual_share.map(|s| s / 100.0 * population[i]));
+            let a = f
+                .actual
+                .or_else(|| f.actual_share.map(|s| s / 100.0 * population[i]));
             match a {
                 Some(a) => actual.push(a),
                 None => bail_input!(
@@ -326,12 +382,25 @@ fn bases_for_period(cfg: &Config, ds: &Dataset, period: &str) -> anyhow::Result<
                 ),
             }
         }
-        out.push((gid.clone(), Base { codes: codes.clone(), population: population.clone(), actual, supplied: list }));
+        out.push((
+            gid.clone(),
+            Base {
+                codes: codes.clone(),
+                population: population.clone(),
+                actual,
+                supplied: list,
+            },
+        ));
     }
     Ok(out)
 }
 
-fn supplied_expected_shares(cfg: &Config, ds: &Dataset, key: &(String, String), base: &Base) -> anyhow::Result<Vec<f64>> {
+fn supplied_expected_shares(
+    cfg: &Config,
+    ds: &Dataset,
+    key: &(String, String),
+    base: &Base,
+) -> anyhow::Result<Vec<f64>> {
     base.supplied
         .iter()
         .enumerate()
@@ -362,17 +431,30 @@ fn finish_list(
     let supplied = cfg.expected.mode == Mode::Supplied;
     let n = base.codes.len();
     let mut rows = Vec::with_capacity(n);
-    for i in 0..n {
+    for (i, &exp_share) in expected_share.iter().enumerate().take(n) {
         let f = &base.supplied[i];
         let pop = base.population[i];
         let actual = base.actual[i];
-        let exp_share = expected_share[i];
         // Figures an import supplies are used as given (supplied mode); the rest is derived.
-        let expected = if supplied { f.expected.unwrap_or(exp_share * pop / 100.0) } else { exp_share * pop / 100.0 };
+        let expected = if supplied {
+            f.expected.unwrap_or(exp_share * pop / 100.0)
+        } else {
+            exp_share * pop / 100.0
+        };
         let actual_share = f.actual_share.unwrap_or(actual / pop * 100.0);
-        let gap = if supplied { f.gap.unwrap_or(actual - expected) } else { actual - expected };
-        let gap_pp = if supplied { f.gap_pp.unwrap_or(actual_share - exp_share) } else { actual_share - exp_share };
-        let m = ds.municipality(base.codes[i]).expect("codes come from the list");
+        let gap = if supplied {
+            f.gap.unwrap_or(actual - expected)
+        } else {
+            actual - expected
+        };
+        let gap_pp = if supplied {
+            f.gap_pp.unwrap_or(actual_share - exp_share)
+        } else {
+            actual_share - exp_share
+        };
+        let m = ds
+            .municipality(base.codes[i])
+            .expect("codes come from the list");
         rows.push(Row {
             period: period.clone(),
             group: group.clone(),
@@ -400,7 +482,10 @@ fn finish_list(
     let ranks: Vec<u32> = if supplied && given.iter().all(Option::is_some) {
         given.iter().map(|r| r.expect("all some")).collect()
     } else if supplied && given.iter().any(Option::is_some) {
-        let i = given.iter().position(Option::is_none).expect("some missing");
+        let i = given
+            .iter()
+            .position(Option::is_none)
+            .expect("some missing");
         bail_input!(
             "period {period}, group {group}: ranks are given for some municipalities but not for {} {}; give all or none",
             base.codes[i],
@@ -409,7 +494,8 @@ fn finish_list(
     } else {
         rank::competition_rank(&gaps)
     };
-    let difficulty = rank::competition_rank_desc(&rows.iter().map(|r| r.expected_share).collect::<Vec<_>>());
+    let difficulty =
+        rank::competition_rank_desc(&rows.iter().map(|r| r.expected_share).collect::<Vec<_>>());
     for (i, r) in rows.iter_mut().enumerate() {
         r.rank = ranks[i];
         r.difficulty_rank = difficulty[i];
@@ -417,7 +503,13 @@ fn finish_list(
 
     if cfg.ranking.draws > 0 {
         let seed = rank::sub_seed(cfg.ranking.seed, &[period, group, "noise"]);
-        let noise = rank::binomial_gap_draws(&gaps, &base.actual, &base.population, cfg.ranking.draws, seed);
+        let noise = rank::binomial_gap_draws(
+            &gaps,
+            &base.actual,
+            &base.population,
+            cfg.ranking.draws,
+            seed,
+        );
         let draws: Vec<Vec<u32>> = match expected_draws {
             None => noise.iter().map(|g| rank::competition_rank(g)).collect(),
             // Model mode: the expected share moves too (residual bootstrap refits).
@@ -425,7 +517,8 @@ fn finish_list(
                 .iter()
                 .zip(exp_draws)
                 .map(|(g, e)| {
-                    let moved: Vec<f64> = (0..n).map(|i| g[i] - (e[i] - expected_share[i])).collect();
+                    let moved: Vec<f64> =
+                        (0..n).map(|i| g[i] - (e[i] - expected_share[i])).collect();
                     rank::competition_rank(&moved)
                 })
                 .collect(),
@@ -438,7 +531,11 @@ fn finish_list(
     }
 
     let sum = |f: fn(&Row) -> f64| rows.iter().map(f).sum::<f64>();
-    let (pop, act, exp) = (sum(|r| r.population), sum(|r| r.actual), sum(|r| r.expected));
+    let (pop, act, exp) = (
+        sum(|r| r.population),
+        sum(|r| r.actual),
+        sum(|r| r.expected),
+    );
     let national = National {
         period: period.clone(),
         group: group.clone(),
@@ -465,14 +562,22 @@ fn add_improvement(res: &mut Results) {
         };
         let Some(prev) = prev else { continue };
         for group in res.groups.clone() {
-            let before: BTreeMap<u16, f64> =
-                res.list(&prev, &group).iter().map(|r| (r.kommunekode, r.gap_pp)).collect();
-            let start = res.rows.iter().position(|r| r.period == *period && r.group == group);
+            let before: BTreeMap<u16, f64> = res
+                .list(&prev, &group)
+                .iter()
+                .map(|r| (r.kommunekode, r.gap_pp))
+                .collect();
+            let start = res
+                .rows
+                .iter()
+                .position(|r| r.period == *period && r.group == group);
             let Some(start) = start else { continue };
             let len = res.list(period, &group).len();
             let slice = &mut res.rows[start..start + len];
-            let deltas: Vec<Option<f64>> =
-                slice.iter().map(|r| before.get(&r.kommunekode).map(|b| r.gap_pp - b)).collect();
+            let deltas: Vec<Option<f64>> = slice
+                .iter()
+                .map(|r| before.get(&r.kommunekode).map(|b| r.gap_pp - b))
+                .collect();
             if deltas.iter().any(Option::is_none) {
                 continue;
             }

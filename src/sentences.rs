@@ -102,10 +102,24 @@ pub fn overall(f: &Facts) -> String {
     let diff = if gap == 0.0 {
         "svarende til det forventede".to_string()
     } else {
-        format!("dvs. {} {} end forventet", count(gap.abs(), f.rounding), if gap < 0.0 { "færre" } else { "flere" })
+        format!(
+            "dvs. {} {} end forventet",
+            count(gap.abs(), f.rounding),
+            if gap < 0.0 { "færre" } else { "flere" }
+        )
     };
-    let first = stop(format!("{} ligger nr. {} ud af {} kommuner {}", f.name, r.rank, f.n, f.scope()));
-    let second = stop(format!("Ud fra rammevilkårene kan man forvente {} {} {what}", count(r.expected, f.rounding), plural(r.expected, f.rounding)));
+    let first = stop(format!(
+        "{} ligger nr. {} ud af {} kommuner {}",
+        f.name,
+        r.rank,
+        f.n,
+        f.scope()
+    ));
+    let second = stop(format!(
+        "Ud fra rammevilkårene kan man forvente {} {} {what}",
+        count(r.expected, f.rounding),
+        plural(r.expected, f.rounding)
+    ));
     format!(
         "{first} {second} Det faktiske tal er {act}, {diff} ({pp} procentpoint).",
         act = count(r.actual, f.rounding),
@@ -122,7 +136,10 @@ pub fn group(f: &Facts) -> String {
     };
     let scope = f.scope();
     let mut s = scope.chars();
-    let scope_cap: String = s.next().map(|c| c.to_uppercase().chain(s).collect()).unwrap_or_default();
+    let scope_cap: String = s
+        .next()
+        .map(|c| c.to_uppercase().chain(s).collect())
+        .unwrap_or_default();
     format!(
         "{scope_cap} ligger {name} {where_}: forventet {exp}, faktisk {act} {persons}.",
         name = f.name,
@@ -174,9 +191,17 @@ pub fn improvement(f: &Facts) -> Option<String> {
 /// The rank interval, when there is one.
 pub fn interval(f: &Facts) -> Option<String> {
     let (lo, hi) = (f.row.rank_low?, f.row.rank_high?);
-    let scope = if f.is_total { String::new() } else { format!(" {}", f.scope()) };
+    let scope = if f.is_total {
+        String::new()
+    } else {
+        format!(" {}", f.scope())
+    };
     Some(if lo == hi {
-        stop(format!("Placeringen er sikker: med {} sandsynlighed ligger {} nr. {lo}{scope}", f.level_text(), f.name))
+        stop(format!(
+            "Placeringen er sikker: med {} sandsynlighed ligger {} nr. {lo}{scope}",
+            f.level_text(),
+            f.name
+        ))
     } else {
         stop(format!(
             "Placeringen er usikker: med {} sandsynlighed ligger {} mellem nr. {lo} og nr. {hi}{scope}",
@@ -262,9 +287,13 @@ mod tests {
     #[test]
     fn more_than_expected_and_exactly_as_expected() {
         let r = row(1470.0, 1530.0, 0.39, 80);
-        assert!(overall(&facts(&r, "x", true)).ends_with("Det faktiske tal er 1.530, dvs. 60 flere end forventet (+0,39 procentpoint)."));
+        assert!(overall(&facts(&r, "x", true)).ends_with(
+            "Det faktiske tal er 1.530, dvs. 60 flere end forventet (+0,39 procentpoint)."
+        ));
         let r = row(1470.0, 1472.0, 0.01, 50);
-        assert!(overall(&facts(&r, "x", true)).ends_with("Det faktiske tal er 1.470, svarende til det forventede (+0,01 procentpoint)."));
+        assert!(overall(&facts(&r, "x", true)).ends_with(
+            "Det faktiske tal er 1.470, svarende til det forventede (+0,01 procentpoint)."
+        ));
     }
 
     #[test]

@@ -55,7 +55,10 @@ pub fn check_target(out: &Path, force: bool) -> anyhow::Result<()> {
     if !out.is_dir() {
         bail_input!("--out {}: exists and is not a folder", out.display());
     }
-    let empty = fs::read_dir(out).with_context(|| format!("cannot read {}", out.display()))?.next().is_none();
+    let empty = fs::read_dir(out)
+        .with_context(|| format!("cannot read {}", out.display()))?
+        .next()
+        .is_none();
     if !empty && !out.join(MARKER).exists() && !force {
         bail_input!(
             "--out {}: the folder is not empty and was not written by kommunebench; refusing to replace it (use --force)",
@@ -66,7 +69,10 @@ pub fn check_target(out: &Path, force: bool) -> anyhow::Result<()> {
 }
 
 fn sibling(out: &Path, tag: &str) -> PathBuf {
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into());
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -79,7 +85,8 @@ pub fn write(site: &Site, out: &Path, force: bool) -> anyhow::Result<()> {
     check_target(out, force)?;
     let staging = sibling(out, "staging");
     if staging.exists() {
-        fs::remove_dir_all(&staging).with_context(|| format!("cannot remove {}", staging.display()))?;
+        fs::remove_dir_all(&staging)
+            .with_context(|| format!("cannot remove {}", staging.display()))?;
     }
     let result = write_into(site, &staging).and_then(|()| swap(&staging, out));
     if result.is_err() && staging.exists() {
@@ -90,15 +97,20 @@ pub fn write(site: &Site, out: &Path, force: bool) -> anyhow::Result<()> {
 
 fn write_into(site: &Site, dir: &Path) -> anyhow::Result<()> {
     if let Some(parent) = dir.parent() {
-        fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
     }
     fs::create_dir(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    fs::write(dir.join(MARKER), "This folder was written by kommunebench and is replaced by each build.\n")
-        .with_context(|| format!("cannot write {}", dir.join(MARKER).display()))?;
+    fs::write(
+        dir.join(MARKER),
+        "This folder was written by kommunebench and is replaced by each build.\n",
+    )
+    .with_context(|| format!("cannot write {}", dir.join(MARKER).display()))?;
     for (rel, bytes) in &site.files {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+            fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
         }
         fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
     }
@@ -111,11 +123,14 @@ fn swap(staging: &Path, out: &Path) -> anyhow::Result<()> {
         fs::rename(out, &old).with_context(|| format!("cannot move {} aside", out.display()))?;
         if let Err(e) = fs::rename(staging, out) {
             let _ = fs::rename(&old, out);
-            return Err(e).with_context(|| format!("cannot move the new site into {}", out.display()));
+            return Err(e)
+                .with_context(|| format!("cannot move the new site into {}", out.display()));
         }
-        fs::remove_dir_all(&old).with_context(|| format!("cannot remove the old site {}", old.display()))?;
+        fs::remove_dir_all(&old)
+            .with_context(|| format!("cannot remove the old site {}", old.display()))?;
     } else {
-        fs::rename(staging, out).with_context(|| format!("cannot move the new site into {}", out.display()))?;
+        fs::rename(staging, out)
+            .with_context(|| format!("cannot move the new site into {}", out.display()))?;
     }
     Ok(())
 }

@@ -12,13 +12,25 @@ use crate::error::input_error;
 
 /// The built-in templates: file name → text.
 pub const DEFAULTS: &[(&str, &str)] = &[
-    ("layout.html", include_str!("../report-templates/layout.html")),
+    (
+        "layout.html",
+        include_str!("../report-templates/layout.html"),
+    ),
     ("index.html", include_str!("../report-templates/index.html")),
-    ("kommune.html", include_str!("../report-templates/kommune.html")),
-    ("metode.html", include_str!("../report-templates/metode.html")),
+    (
+        "kommune.html",
+        include_str!("../report-templates/kommune.html"),
+    ),
+    (
+        "metode.html",
+        include_str!("../report-templates/metode.html"),
+    ),
     ("style.css", include_str!("../report-templates/style.css")),
     ("bilag.typ", include_str!("../report-templates/bilag.typ")),
-    ("rangliste.typ", include_str!("../report-templates/rangliste.typ")),
+    (
+        "rangliste.typ",
+        include_str!("../report-templates/rangliste.typ"),
+    ),
     ("common.typ", include_str!("../report-templates/common.typ")),
 ];
 
@@ -32,11 +44,14 @@ pub struct Templates {
 impl Templates {
     /// The defaults, with files from `dir` replacing those of the same name.
     pub fn load(dir: Option<&Path>) -> anyhow::Result<Templates> {
-        let mut files: BTreeMap<&'static str, String> = DEFAULTS.iter().map(|(n, t)| (*n, t.to_string())).collect();
+        let mut files: BTreeMap<&'static str, String> =
+            DEFAULTS.iter().map(|(n, t)| (*n, t.to_string())).collect();
         let mut overridden = Vec::new();
         if let Some(dir) = dir {
             let mut entries: Vec<_> = fs::read_dir(dir)
-                .map_err(|e| input_error(format!("cannot read templates-dir {}: {e}", dir.display())))?
+                .map_err(|e| {
+                    input_error(format!("cannot read templates-dir {}: {e}", dir.display()))
+                })?
                 .collect::<Result<_, _>>()
                 .with_context(|| format!("cannot read templates-dir {}", dir.display()))?;
             entries.sort_by_key(|e| e.file_name());
@@ -53,8 +68,12 @@ impl Templates {
                         known.join(", ")
                     );
                 };
-                let text = fs::read_to_string(entry.path())
-                    .map_err(|e| input_error(format!("cannot read template {}: {e}", entry.path().display())))?;
+                let text = fs::read_to_string(entry.path()).map_err(|e| {
+                    input_error(format!(
+                        "cannot read template {}: {e}",
+                        entry.path().display()
+                    ))
+                })?;
                 files.insert(key, text);
                 overridden.push(name);
             }
@@ -78,11 +97,15 @@ pub fn init(dir: &Path) -> anyhow::Result<usize> {
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     for (name, _) in DEFAULTS {
         if dir.join(name).exists() {
-            bail_input!("{} already exists; not overwriting it", dir.join(name).display());
+            bail_input!(
+                "{} already exists; not overwriting it",
+                dir.join(name).display()
+            );
         }
     }
     for (name, text) in DEFAULTS {
-        fs::write(dir.join(name), text).with_context(|| format!("cannot write {}", dir.join(name).display()))?;
+        fs::write(dir.join(name), text)
+            .with_context(|| format!("cannot write {}", dir.join(name).display()))?;
     }
     Ok(DEFAULTS.len())
 }

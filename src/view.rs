@@ -8,7 +8,7 @@ use crate::data::Dataset;
 use crate::fmt::{count, number, signed};
 use crate::output::Manifest;
 use crate::period;
-use crate::results::{Row, Results};
+use crate::results::{Results, Row};
 use crate::sentences::{self, label_in_sentence, Facts};
 
 /// About the whole report: shown on every page and in every appendix.
@@ -280,14 +280,29 @@ fn group_info(cfg: &Config, id: &str) -> GroupInfo {
         label: g.label.clone(),
         label_lower: label_in_sentence(&g.label),
         is_total: g.is_total(),
-        members: g.total_of.iter().filter_map(|m| cfg.group(m)).map(|m| m.label.clone()).collect(),
+        members: g
+            .total_of
+            .iter()
+            .filter_map(|m| cfg.group(m))
+            .map(|m| m.label.clone())
+            .collect(),
         benefits: g.benefits.clone(),
     }
 }
 
 fn danish_date((y, m, d): (i32, u32, u32)) -> String {
     const MONTHS: [&str; 12] = [
-        "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november",
+        "januar",
+        "februar",
+        "marts",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
         "december",
     ];
     format!("{d}. {} {y}", MONTHS[(m as usize).clamp(1, 12) - 1])
@@ -295,11 +310,24 @@ fn danish_date((y, m, d): (i32, u32, u32)) -> String {
 
 impl<'a> ViewBuilder<'a> {
     /// Prepares the shared facts.
-    pub fn new(cfg: &'a Config, ds: &'a Dataset, res: &'a Results, manifest: &Manifest) -> ViewBuilder<'a> {
+    pub fn new(
+        cfg: &'a Config,
+        ds: &'a Dataset,
+        res: &'a Results,
+        manifest: &Manifest,
+    ) -> ViewBuilder<'a> {
         let groups: Vec<GroupInfo> = res.groups.iter().map(|g| group_info(cfg, g)).collect();
         let n = res.list(&res.current, &res.groups[0]).len();
-        let included: Vec<String> = groups.iter().filter(|g| !g.is_total).map(|g| g.label.clone()).collect();
-        let all_benefits: Vec<String> = cfg.groups.iter().flat_map(|g| g.benefits.iter().cloned()).collect();
+        let included: Vec<String> = groups
+            .iter()
+            .filter(|g| !g.is_total)
+            .map(|g| g.label.clone())
+            .collect();
+        let all_benefits: Vec<String> = cfg
+            .groups
+            .iter()
+            .flat_map(|g| g.benefits.iter().cloned())
+            .collect();
         let excluded: Vec<&str> = ["førtidspension", "fleksjob"]
             .into_iter()
             .filter(|b| !all_benefits.iter().any(|x| x == b))
@@ -355,7 +383,12 @@ impl<'a> ViewBuilder<'a> {
                 "Placeringer er beregnet på de uafrundede tal.".into()
             },
         };
-        ViewBuilder { cfg, ds, res, common }
+        ViewBuilder {
+            cfg,
+            ds,
+            res,
+            common,
+        }
     }
 
     /// The shared facts.
@@ -381,8 +414,14 @@ impl<'a> ViewBuilder<'a> {
                 (Some(l), Some(h)) => format!("{l}–{h}"),
                 _ => String::new(),
             },
-            improvement: r.improvement_pp.map(|v| signed(v, p.decimals)).unwrap_or_default(),
-            improvement_rank: r.improvement_rank.map(|v| v.to_string()).unwrap_or_default(),
+            improvement: r
+                .improvement_pp
+                .map(|v| signed(v, p.decimals))
+                .unwrap_or_default(),
+            improvement_rank: r
+                .improvement_rank
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
             difficulty_rank: r.difficulty_rank.to_string(),
             small: r.small,
         }
@@ -390,7 +429,10 @@ impl<'a> ViewBuilder<'a> {
 
     fn national(&self, period: &str, group: &str) -> NationalCells {
         let p = &self.cfg.presentation;
-        let n = self.res.national(period, group).expect("every list has a national row");
+        let n = self
+            .res
+            .national(period, group)
+            .expect("every list has a national row");
         NationalCells {
             population: count(n.population, p.count_rounding),
             expected: count(n.expected, p.count_rounding),
@@ -408,7 +450,12 @@ impl<'a> ViewBuilder<'a> {
         'a: 'r,
     {
         let mut rows: Vec<&Row> = self.res.list(period, group).iter().collect();
-        rows.sort_by(|a, b| a.rank.cmp(&b.rank).then(a.gap_pp.total_cmp(&b.gap_pp)).then(a.kommune.cmp(&b.kommune)));
+        rows.sort_by(|a, b| {
+            a.rank
+                .cmp(&b.rank)
+                .then(a.gap_pp.total_cmp(&b.gap_pp))
+                .then(a.kommune.cmp(&b.kommune))
+        });
         rows
     }
 
@@ -421,7 +468,11 @@ impl<'a> ViewBuilder<'a> {
             .iter()
             .map(|g| Ranking {
                 group: group_info(self.cfg, g),
-                rows: self.ranked(cur, g).into_iter().map(|r| self.cells(r, "")).collect(),
+                rows: self
+                    .ranked(cur, g)
+                    .into_iter()
+                    .map(|r| self.cells(r, ""))
+                    .collect(),
                 national: self.national(cur, g),
             })
             .collect();
@@ -435,8 +486,17 @@ impl<'a> ViewBuilder<'a> {
                 href: format!("kommune/{:03}.html", r.kommunekode),
             })
             .collect();
-        municipalities.sort_by(|a, b| a.kommune.cmp(&b.kommune).then(a.kommunekode.cmp(&b.kommunekode)));
-        IndexView { common: self.common.clone(), rankings, municipalities, model: self.model_view() }
+        municipalities.sort_by(|a, b| {
+            a.kommune
+                .cmp(&b.kommune)
+                .then(a.kommunekode.cmp(&b.kommunekode))
+        });
+        IndexView {
+            common: self.common.clone(),
+            rankings,
+            municipalities,
+            model: self.model_view(),
+        }
     }
 
     fn model_view(&self) -> Option<Vec<ModelFitView>> {
@@ -447,10 +507,18 @@ impl<'a> ViewBuilder<'a> {
                 .iter()
                 .filter(|f| f.period == self.res.current)
                 .map(|f| ModelFitView {
-                    group: self.cfg.group(&f.group).map(|g| g.label.clone()).unwrap_or_else(|| f.group.clone()),
+                    group: self
+                        .cfg
+                        .group(&f.group)
+                        .map(|g| g.label.clone())
+                        .unwrap_or_else(|| f.group.clone()),
                     method: match f.method {
-                        crate::config::Method::Wls => "Vægtet mindste kvadraters metode (WLS)".into(),
-                        crate::config::Method::FractionalLogit => "Fraktionel logit (binomial GLM)".into(),
+                        crate::config::Method::Wls => {
+                            "Vægtet mindste kvadraters metode (WLS)".into()
+                        }
+                        crate::config::Method::FractionalLogit => {
+                            "Fraktionel logit (binomial GLM)".into()
+                        }
                     },
                     n: f.n.to_string(),
                     r2: number(f.r2, 3),
@@ -460,7 +528,11 @@ impl<'a> ViewBuilder<'a> {
                         .coefficients
                         .iter()
                         .map(|c| CoefView {
-                            name: if c.name == "const" { "Konstant".into() } else { c.name.clone() },
+                            name: if c.name == "const" {
+                                "Konstant".into()
+                            } else {
+                                c.name.clone()
+                            },
                             estimate: number(c.estimate, 4),
                             std_error: number(c.std_error, 4),
                             t: number(c.t, 2),
@@ -471,7 +543,13 @@ impl<'a> ViewBuilder<'a> {
         )
     }
 
-    fn facts<'r>(&'r self, r: &'r Row, label: &'r str, is_total: bool, since: &'r str) -> Facts<'r> {
+    fn facts<'r>(
+        &'r self,
+        r: &'r Row,
+        label: &'r str,
+        is_total: bool,
+        since: &'r str,
+    ) -> Facts<'r> {
         Facts {
             name: &r.kommune,
             label,
@@ -488,7 +566,9 @@ impl<'a> ViewBuilder<'a> {
 
     fn since(&self) -> String {
         match &self.res.comparison {
-            Some(c) if Some(c.clone()) == period::year_earlier(&self.res.current) => "siden året før".into(),
+            Some(c) if Some(c.clone()) == period::year_earlier(&self.res.current) => {
+                "siden året før".into()
+            }
             Some(c) => format!("siden {}", period::short(c)),
             None => String::new(),
         }
@@ -527,7 +607,12 @@ impl<'a> ViewBuilder<'a> {
             });
         if let Some(s) = standout {
             let g = self.cfg.group(&s.group).expect("configured");
-            resume.push(sentences::group(&self.facts(s, &g.label, g.is_total(), &since)));
+            resume.push(sentences::group(&self.facts(
+                s,
+                &g.label,
+                g.is_total(),
+                &since,
+            )));
         }
         resume.extend(sentences::improvement(&head));
         resume.extend(sentences::interval(&head));
@@ -537,28 +622,50 @@ impl<'a> ViewBuilder<'a> {
         let mut summary = Vec::new();
         let mut groups = Vec::new();
         for gid in &self.res.groups {
-            let Some(row) = self.res.row(cur, gid, code) else { continue };
+            let Some(row) = self.res.row(cur, gid, code) else {
+                continue;
+            };
             let g = self.cfg.group(gid).expect("configured");
             let facts = self.facts(row, &g.label, g.is_total(), &since);
             let info = group_info(self.cfg, gid);
             let cells = self.cells(row, "../");
-            summary.push(SummaryRow { group: info.clone(), cells: cells.clone() });
-            let mut sents = vec![if g.is_total() { sentences::overall(&facts) } else { sentences::group(&facts) }];
+            summary.push(SummaryRow {
+                group: info.clone(),
+                cells: cells.clone(),
+            });
+            let mut sents = vec![if g.is_total() {
+                sentences::overall(&facts)
+            } else {
+                sentences::group(&facts)
+            }];
             sents.extend(sentences::improvement(&facts));
             if !g.is_total() {
                 sents.extend(sentences::interval(&facts));
             }
             sents.push(sentences::difficulty(&facts));
 
-            let peer_codes: Vec<u16> = self.res.peers_of(cur, gid, code).iter().map(|p| p.peer_kommunekode).collect();
+            let peer_codes: Vec<u16> = self
+                .res
+                .peers_of(cur, gid, code)
+                .iter()
+                .map(|p| p.peer_kommunekode)
+                .collect();
             let mut peers: Vec<PeerCells> = self
                 .res
                 .list(cur, gid)
                 .iter()
                 .filter(|r| r.kommunekode == code || peer_codes.contains(&r.kommunekode))
-                .map(|r| PeerCells { cells: self.cells(r, "../"), own: r.kommunekode == code })
+                .map(|r| PeerCells {
+                    cells: self.cells(r, "../"),
+                    own: r.kommunekode == code,
+                })
                 .collect();
-            peers.sort_by_key(|p| (p.cells.rank.parse::<u32>().unwrap_or(u32::MAX), p.cells.kommune.clone()));
+            peers.sort_by_key(|p| {
+                (
+                    p.cells.rank.parse::<u32>().unwrap_or(u32::MAX),
+                    p.cells.kommune.clone(),
+                )
+            });
             let peers_text = match self.cfg.comparison.kind {
                 crate::config::ComparisonKind::Nearest => format!(
                     "De {} kommuner med den forventede andel, der ligger tættest på {}s (sammenlignelige rammevilkår).",
@@ -581,7 +688,12 @@ impl<'a> ViewBuilder<'a> {
                 .res
                 .periods
                 .iter()
-                .filter_map(|p| self.res.row(p, gid, code).map(|r| TrendRow { period: period::short(p), cells: self.cells(r, "../") }))
+                .filter_map(|p| {
+                    self.res.row(p, gid, code).map(|r| TrendRow {
+                        period: period::short(p),
+                        cells: self.cells(r, "../"),
+                    })
+                })
                 .collect();
             groups.push(GroupDetail {
                 group: info,
@@ -605,6 +717,9 @@ impl<'a> ViewBuilder<'a> {
     }
 
     fn region_of(&self, code: u16) -> String {
-        self.ds.municipality(code).map(|m| m.region.clone()).unwrap_or_default()
+        self.ds
+            .municipality(code)
+            .map(|m| m.region.clone())
+            .unwrap_or_default()
     }
 }

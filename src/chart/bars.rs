@@ -4,7 +4,9 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{err, finish_svg, range_with_zero, register_fonts, FOCUS, FONT_FAMILY, INK, OTHER, WIDTH};
+use super::{
+    err, finish_svg, range_with_zero, register_fonts, FOCUS, FONT_FAMILY, INK, OTHER, WIDTH,
+};
 use crate::fmt;
 
 /// One bar.
@@ -21,7 +23,12 @@ pub struct BarDatum {
 }
 
 /// Draws the chart; `data` is in rank order (best first). `id` makes element ids unique.
-pub fn gap_bars(id: &str, group_label: &str, data: &[BarDatum], decimals: usize) -> anyhow::Result<String> {
+pub fn gap_bars(
+    id: &str,
+    group_label: &str,
+    data: &[BarDatum],
+    decimals: usize,
+) -> anyhow::Result<String> {
     register_fonts();
     let n = data.len().max(1);
     let (lo, hi) = range_with_zero(data.iter().map(|d| d.gap_pp));
@@ -54,18 +61,33 @@ pub fn gap_bars(id: &str, group_label: &str, data: &[BarDatum], decimals: usize)
             .draw()
             .map_err(err("bar"))?;
         chart
-            .draw_series(data.iter().enumerate().filter(|(_, d)| !d.focus).map(|(i, d)| {
-                let x = i as f64 + 1.0;
-                Rectangle::new([(x - 0.4, 0.0), (x + 0.4, d.gap_pp)], OTHER.filled())
-            }))
+            .draw_series(
+                data.iter()
+                    .enumerate()
+                    .filter(|(_, d)| !d.focus)
+                    .map(|(i, d)| {
+                        let x = i as f64 + 1.0;
+                        Rectangle::new([(x - 0.4, 0.0), (x + 0.4, d.gap_pp)], OTHER.filled())
+                    }),
+            )
             .map_err(err("bar"))?;
         chart
-            .draw_series(data.iter().enumerate().filter(|(_, d)| d.focus).map(|(i, d)| {
-                let x = i as f64 + 1.0;
-                Rectangle::new([(x - 0.5, 0.0), (x + 0.5, d.gap_pp)], FOCUS.filled())
-            }))
+            .draw_series(
+                data.iter()
+                    .enumerate()
+                    .filter(|(_, d)| d.focus)
+                    .map(|(i, d)| {
+                        let x = i as f64 + 1.0;
+                        Rectangle::new([(x - 0.5, 0.0), (x + 0.5, d.gap_pp)], FOCUS.filled())
+                    }),
+            )
             .map_err(err("bar"))?;
-        chart.draw_series(LineSeries::new([(0.5, 0.0), (n as f64 + 0.5, 0.0)], INK.stroke_width(1))).map_err(err("bar"))?;
+        chart
+            .draw_series(LineSeries::new(
+                [(0.5, 0.0), (n as f64 + 0.5, 0.0)],
+                INK.stroke_width(1),
+            ))
+            .map_err(err("bar"))?;
 
         let label_style = (FONT_FAMILY, 12).into_font().color(&INK);
         let mut labels: Vec<(usize, String, bool)> = Vec::new();
@@ -73,11 +95,19 @@ pub fn gap_bars(id: &str, group_label: &str, data: &[BarDatum], decimals: usize)
             labels.push((0, format!("Bedst: {}", first.name), false));
         }
         if data.len() > 1 {
-            labels.push((data.len() - 1, format!("Dårligst: {}", data[data.len() - 1].name), false));
+            labels.push((
+                data.len() - 1,
+                format!("Dårligst: {}", data[data.len() - 1].name),
+                false,
+            ));
         }
         if let Some((i, d)) = data.iter().enumerate().find(|(_, d)| d.focus) {
             labels.retain(|(j, _, _)| *j != i);
-            labels.push((i, format!("{} ({})", d.name, fmt::signed(d.gap_pp, decimals)), true));
+            labels.push((
+                i,
+                format!("{} ({})", d.name, fmt::signed(d.gap_pp, decimals)),
+                true,
+            ));
         }
         for (i, text, focus) in labels {
             let d = &data[i];
@@ -91,16 +121,30 @@ pub fn gap_bars(id: &str, group_label: &str, data: &[BarDatum], decimals: usize)
                 Pos::new(HPos::Center, VPos::Center)
             };
             // Focus label above the axis range; best/worst just beyond their bar ends.
-            let y = if focus { hi - (hi - lo) * 0.04 } else if d.gap_pp < 0.0 { d.gap_pp - (hi - lo) * 0.06 } else { d.gap_pp + (hi - lo) * 0.06 };
+            let y = if focus {
+                hi - (hi - lo) * 0.04
+            } else if d.gap_pp < 0.0 {
+                d.gap_pp - (hi - lo) * 0.06
+            } else {
+                d.gap_pp + (hi - lo) * 0.06
+            };
             let style = if focus {
-                (FONT_FAMILY, 13, FontStyle::Bold).into_font().color(&FOCUS).pos(pos)
+                (FONT_FAMILY, 13, FontStyle::Bold)
+                    .into_font()
+                    .color(&FOCUS)
+                    .pos(pos)
             } else {
                 label_style.clone().pos(pos)
             };
-            chart.draw_series(std::iter::once(Text::new(text, (x, y), style))).map_err(err("bar"))?;
+            chart
+                .draw_series(std::iter::once(Text::new(text, (x, y), style)))
+                .map_err(err("bar"))?;
             if focus {
                 chart
-                    .draw_series(LineSeries::new([(x, y - (hi - lo) * 0.035), (x, d.gap_pp.max(0.0))], FOCUS.stroke_width(1)))
+                    .draw_series(LineSeries::new(
+                        [(x, y - (hi - lo) * 0.035), (x, d.gap_pp.max(0.0))],
+                        FOCUS.stroke_width(1),
+                    ))
                     .map_err(err("bar"))?;
             }
         }

@@ -51,13 +51,20 @@ pub fn register_fonts() {
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Adds `role="img"`, `<title>` and `<desc>` to plotters' SVG, with ids unique under `id`.
 pub(crate) fn finish_svg(svg: String, id: &str, title: &str, desc: &str) -> String {
-    let Some(start) = svg.find("<svg") else { return svg };
-    let Some(end) = svg[start..].find('>').map(|e| start + e) else { return svg };
+    let Some(start) = svg.find("<svg") else {
+        return svg;
+    };
+    let Some(end) = svg[start..].find('>').map(|e| start + e) else {
+        return svg;
+    };
     let open = &svg[start..end];
     let open = open.trim_end_matches('/');
     format!(

@@ -20,9 +20,17 @@ pub struct ScatterDatum {
 }
 
 /// Draws the chart.
-pub fn expected_vs_actual(id: &str, group_label: &str, data: &[ScatterDatum], decimals: usize) -> anyhow::Result<String> {
+pub fn expected_vs_actual(
+    id: &str,
+    group_label: &str,
+    data: &[ScatterDatum],
+    decimals: usize,
+) -> anyhow::Result<String> {
     register_fonts();
-    let vals = data.iter().flat_map(|d| [d.expected_share, d.actual_share]).filter(|v| v.is_finite());
+    let vals = data
+        .iter()
+        .flat_map(|d| [d.expected_share, d.actual_share])
+        .filter(|v| v.is_finite());
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for v in vals {
         lo = lo.min(v);
@@ -46,7 +54,10 @@ pub fn expected_vs_actual(id: &str, group_label: &str, data: &[ScatterDatum], de
             .build_cartesian_2d(lo..hi, lo..hi)
             .map_err(err("scatter"))?;
         chart
-            .draw_series(std::iter::once(Polygon::new(vec![(lo, lo), (hi, hi), (hi, lo)], SHADE.filled())))
+            .draw_series(std::iter::once(Polygon::new(
+                vec![(lo, lo), (hi, hi), (hi, lo)],
+                SHADE.filled(),
+            )))
             .map_err(err("scatter"))?;
         chart
             .configure_mesh()
@@ -60,7 +71,9 @@ pub fn expected_vs_actual(id: &str, group_label: &str, data: &[ScatterDatum], de
             .y_label_formatter(&|v| fmt::number(*v, 1))
             .draw()
             .map_err(err("scatter"))?;
-        chart.draw_series(LineSeries::new([(lo, lo), (hi, hi)], INK.stroke_width(1))).map_err(err("scatter"))?;
+        chart
+            .draw_series(LineSeries::new([(lo, lo), (hi, hi)], INK.stroke_width(1)))
+            .map_err(err("scatter"))?;
         let text = (FONT_FAMILY, 12).into_font().color(&INK);
         chart
             .draw_series(std::iter::once(Text::new(
@@ -78,17 +91,26 @@ pub fn expected_vs_actual(id: &str, group_label: &str, data: &[ScatterDatum], de
             .map_err(err("scatter"))?;
         chart
             .draw_series(
-                data.iter().filter(|d| !d.focus).map(|d| Circle::new((d.expected_share, d.actual_share), 3, OTHER.filled())),
+                data.iter()
+                    .filter(|d| !d.focus)
+                    .map(|d| Circle::new((d.expected_share, d.actual_share), 3, OTHER.filled())),
             )
             .map_err(err("scatter"))?;
         for d in data.iter().filter(|d| d.focus) {
             chart
-                .draw_series(std::iter::once(Circle::new((d.expected_share, d.actual_share), 6, FOCUS.filled())))
+                .draw_series(std::iter::once(Circle::new(
+                    (d.expected_share, d.actual_share),
+                    6,
+                    FOCUS.filled(),
+                )))
                 .map_err(err("scatter"))?;
             chart
                 .draw_series(std::iter::once(Text::new(
                     d.name.clone(),
-                    (d.expected_share + (hi - lo) * 0.015, d.actual_share + (hi - lo) * 0.035),
+                    (
+                        d.expected_share + (hi - lo) * 0.015,
+                        d.actual_share + (hi - lo) * 0.035,
+                    ),
                     (FONT_FAMILY, 13, FontStyle::Bold).into_font().color(&FOCUS),
                 )))
                 .map_err(err("scatter"))?;

@@ -17,7 +17,13 @@ pub struct TrendDatum {
 }
 
 /// Draws the chart.
-pub fn gap_trend(id: &str, name: &str, group_label: &str, data: &[TrendDatum], decimals: usize) -> anyhow::Result<String> {
+pub fn gap_trend(
+    id: &str,
+    name: &str,
+    group_label: &str,
+    data: &[TrendDatum],
+    decimals: usize,
+) -> anyhow::Result<String> {
     register_fonts();
     let m = data.len().max(1);
     let (lo, hi) = range_with_zero(data.iter().map(|d| d.gap_pp));
@@ -57,24 +63,44 @@ pub fn gap_trend(id: &str, name: &str, group_label: &str, data: &[TrendDatum], d
             .draw()
             .map_err(err("trend"))?;
         chart
-            .draw_series(LineSeries::new([(-0.3, 0.0), (m as f64 - 0.7, 0.0)], INK.stroke_width(1)))
+            .draw_series(LineSeries::new(
+                [(-0.3, 0.0), (m as f64 - 0.7, 0.0)],
+                INK.stroke_width(1),
+            ))
             .map_err(err("trend"))?;
-        let pts: Vec<(f64, f64)> = data.iter().enumerate().map(|(i, d)| (i as f64, d.gap_pp)).collect();
-        chart.draw_series(LineSeries::new(pts.clone(), FOCUS.stroke_width(3))).map_err(err("trend"))?;
-        chart.draw_series(pts.iter().map(|&p| Circle::new(p, 4, FOCUS.filled()))).map_err(err("trend"))?;
+        let pts: Vec<(f64, f64)> = data
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (i as f64, d.gap_pp))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(pts.clone(), FOCUS.stroke_width(3)))
+            .map_err(err("trend"))?;
+        chart
+            .draw_series(pts.iter().map(|&p| Circle::new(p, 4, FOCUS.filled())))
+            .map_err(err("trend"))?;
         if let Some(&(x, y)) = pts.last() {
             chart
                 .draw_series(std::iter::once(Text::new(
                     fmt::signed(y, decimals),
                     (x, y),
-                    (FONT_FAMILY, 13, FontStyle::Bold).into_font().color(&FOCUS).pos(Pos::new(HPos::Left, VPos::Bottom)),
+                    (FONT_FAMILY, 13, FontStyle::Bold)
+                        .into_font()
+                        .color(&FOCUS)
+                        .pos(Pos::new(HPos::Left, VPos::Bottom)),
                 )))
                 .map_err(err("trend"))?;
         }
         root.present().map_err(err("trend"))?;
     }
     let title = format!("{name}: forskel i procentpoint over tid, {group_label}");
-    let values: Vec<String> = data.iter().map(|d| format!("{}: {}", d.label, fmt::signed(d.gap_pp, decimals))).collect();
-    let desc = format!("Linjediagram over forskellen mellem faktisk og forventet andel. {}.", values.join("; "));
+    let values: Vec<String> = data
+        .iter()
+        .map(|d| format!("{}: {}", d.label, fmt::signed(d.gap_pp, decimals)))
+        .collect();
+    let desc = format!(
+        "Linjediagram over forskellen mellem faktisk og forventet andel. {}.",
+        values.join("; ")
+    );
     Ok(finish_svg(buf, id, &title, &desc))
 }

@@ -12,13 +12,16 @@ use crate::error::input_error;
 const AREA: &str = "Area";
 const PERIOD: &str = "Periode";
 const GROUP: &str = "Ydelsesgrupper";
-const EXPECTED: &str = "Forventet og faktisk antal fuldtidspersoner på offentlig forsørgelse: Forventet antal";
-const ACTUAL: &str = "Forventet og faktisk antal fuldtidspersoner på offentlig forsørgelse: Faktisk antal";
+const EXPECTED: &str =
+    "Forventet og faktisk antal fuldtidspersoner på offentlig forsørgelse: Forventet antal";
+const ACTUAL: &str =
+    "Forventet og faktisk antal fuldtidspersoner på offentlig forsørgelse: Faktisk antal";
 const GAP: &str =
     "Forventet og faktisk antal fuldtidspersoner på offentlig forsørgelse: Forskel mellem forventet og faktisk antal";
 const EXPECTED_SHARE: &str =
     "Forventet og faktisk andel fuldtidspersoner på offentlig forsørgelse: Forventet andel (pct.)";
-const ACTUAL_SHARE: &str = "Forventet og faktisk andel fuldtidspersoner på offentlig forsørgelse: Faktisk andel (pct.)";
+const ACTUAL_SHARE: &str =
+    "Forventet og faktisk andel fuldtidspersoner på offentlig forsørgelse: Faktisk andel (pct.)";
 const GAP_PP: &str = "Forventet og faktisk andel fuldtidspersoner på offentlig forsørgelse: Forskel mellem forventet og faktisk andel (pct. point)";
 const RANK: &str = "Placering på benchmarkranglisten";
 
@@ -28,13 +31,21 @@ const NATIONAL: [&str; 2] = ["Hele landet", "Hele Landet"];
 /// Reads the export into records; `origin` names the file in messages.
 pub(crate) fn read(bytes: &[u8], origin: &str) -> anyhow::Result<Vec<Record>> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        let (line, _) = crate::error::line_col(&String::from_utf8_lossy(&bytes[..e.valid_up_to()]), e.valid_up_to());
+        let (line, _) = crate::error::line_col(
+            &String::from_utf8_lossy(&bytes[..e.valid_up_to()]),
+            e.valid_up_to(),
+        );
         input_error(format!("{origin}:{line}: the file is not valid UTF-8"))
     })?;
     let mut out = Vec::new();
     if text.trim_start().starts_with('[') {
-        let rows: Vec<Value> = serde_json::from_str(text)
-            .map_err(|e| input_error(format!("{origin}:{}:{}: invalid JSON: {e}", e.line(), e.column())))?;
+        let rows: Vec<Value> = serde_json::from_str(text).map_err(|e| {
+            input_error(format!(
+                "{origin}:{}:{}: invalid JSON: {e}",
+                e.line(),
+                e.column()
+            ))
+        })?;
         for (i, row) in rows.iter().enumerate() {
             if let Some(r) = record(row, &format!("{origin}: element {}", i + 1))? {
                 out.push(r);
@@ -66,7 +77,9 @@ fn record(row: &Value, at: &str) -> anyhow::Result<Option<Record>> {
     let text = |key: &str| -> anyhow::Result<String> {
         match obj.get(key) {
             Some(Value::String(s)) => Ok(s.clone()),
-            Some(other) => Err(input_error(format!("{at}: {key:?} should be text, found {other}"))),
+            Some(other) => Err(input_error(format!(
+                "{at}: {key:?} should be text, found {other}"
+            ))),
             None => Err(input_error(format!("{at}: missing key {key:?}"))),
         }
     };
@@ -78,10 +91,12 @@ fn record(row: &Value, at: &str) -> anyhow::Result<Option<Record>> {
         match obj.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Number(n)) => Ok(n.as_f64()),
-            Some(Value::String(s)) => parse_number(s, Decimal::Comma)
-                .map(Some)
-                .ok_or_else(|| input_error(format!("{at}: {key:?} is {s:?}, which is not a number"))),
-            Some(other) => Err(input_error(format!("{at}: {key:?} is {other}, which is not a number"))),
+            Some(Value::String(s)) => parse_number(s, Decimal::Comma).map(Some).ok_or_else(|| {
+                input_error(format!("{at}: {key:?} is {s:?}, which is not a number"))
+            }),
+            Some(other) => Err(input_error(format!(
+                "{at}: {key:?} is {other}, which is not a number"
+            ))),
         }
     };
     let rank = match num(RANK)? {
@@ -131,7 +146,9 @@ mod tests {
     #[test]
     fn bad_share_names_line_and_key() {
         let line = format!("{{\"Area\":\"Ishøj\",\"Periode\":\"2022\",\"Ydelsesgrupper\":\"x\",\"{ACTUAL_SHARE}\":\"n/a\"}}\n");
-        let err = read(format!("\n{line}").as_bytes(), "f.jsonl").unwrap_err().to_string();
+        let err = read(format!("\n{line}").as_bytes(), "f.jsonl")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("f.jsonl:2: "), "{err}");
         assert!(err.contains("\"n/a\", which is not a number"), "{err}");
     }

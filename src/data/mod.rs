@@ -92,7 +92,10 @@ impl Dataset {
 
     /// The municipality with this code.
     pub fn municipality(&self, code: u16) -> Option<&Municipality> {
-        self.municipalities.binary_search_by_key(&code, |m| m.code).ok().map(|i| &self.municipalities[i])
+        self.municipalities
+            .binary_search_by_key(&code, |m| m.code)
+            .ok()
+            .map(|i| &self.municipalities[i])
     }
 
     /// Rammevilkår variables of a municipality for a period (period-specific rows win).
@@ -133,18 +136,33 @@ pub fn parse_municipalities(text: &str, origin: &str) -> anyhow::Result<Vec<Muni
         }
         let cols: Vec<&str> = line.split(';').collect();
         if cols.len() < 3 {
-            bail_input!("{origin}:{}: expected `kommunekode;kommune;region`, found {line:?}", i + 1);
+            bail_input!(
+                "{origin}:{}: expected `kommunekode;kommune;region`, found {line:?}",
+                i + 1
+            );
         }
-        let code = parse_code(cols[0].trim())
-            .ok_or_else(|| input_error(format!("{origin}:{}: kommunekode {:?} is not a 3-digit code", i + 1, cols[0])))?;
+        let code = parse_code(cols[0].trim()).ok_or_else(|| {
+            input_error(format!(
+                "{origin}:{}: kommunekode {:?} is not a 3-digit code",
+                i + 1,
+                cols[0]
+            ))
+        })?;
         let name = cols[1].trim().to_string();
         if name.is_empty() {
             bail_input!("{origin}:{}: empty municipality name", i + 1);
         }
         if out.iter().any(|m| m.code == code || m.name == name) {
-            bail_input!("{origin}:{}: municipality {code} {name:?} is listed twice", i + 1);
+            bail_input!(
+                "{origin}:{}: municipality {code} {name:?} is listed twice",
+                i + 1
+            );
         }
-        out.push(Municipality { code, name, region: cols[2].trim().to_string() });
+        out.push(Municipality {
+            code,
+            name,
+            region: cols[2].trim().to_string(),
+        });
     }
     if out.is_empty() {
         bail_input!("{origin}: the municipality list is empty");
@@ -175,14 +193,30 @@ pub fn load(cfg: &Config) -> anyhow::Result<Dataset> {
         }
         None => parse_municipalities(BUILTIN_MUNICIPALITIES, "built-in municipality list")?,
     };
-    let by_name: BTreeMap<&str, u16> = ds.municipalities.iter().map(|m| (m.name.as_str(), m.code)).collect();
-    let by_name: BTreeMap<String, u16> = by_name.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    let by_name: BTreeMap<&str, u16> = ds
+        .municipalities
+        .iter()
+        .map(|m| (m.name.as_str(), m.code))
+        .collect();
+    let by_name: BTreeMap<String, u16> = by_name
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
 
-    let mut loader = Loader { cfg, ds, by_name, origins: BTreeMap::new(), benefit_seen: BTreeMap::new() };
+    let mut loader = Loader {
+        cfg,
+        ds,
+        by_name,
+        origins: BTreeMap::new(),
+        benefit_seen: BTreeMap::new(),
+    };
     for inp in &cfg.data.inputs {
         let path = cfg.resolve(inp.path.get_ref());
         let bytes = read_file(&path)?;
-        loader.ds.inputs.push(input_file(inp.path.get_ref(), &bytes));
+        loader
+            .ds
+            .inputs
+            .push(input_file(inp.path.get_ref(), &bytes));
         let shown = path.display().to_string();
         let records = match inp.format {
             InputFormat::JobindsatsJson => jobindsats::read(&bytes, &shown)?,
@@ -198,7 +232,11 @@ pub fn load(cfg: &Config) -> anyhow::Result<Dataset> {
 }
 
 fn input_file(p: &Path, bytes: &[u8]) -> InputFile {
-    InputFile { path: p.to_string_lossy().replace('\\', "/"), sha256: sha256_hex(bytes), bytes: bytes.len() }
+    InputFile {
+        path: p.to_string_lossy().replace('\\', "/"),
+        sha256: sha256_hex(bytes),
+        bytes: bytes.len(),
+    }
 }
 
 struct Loader<'a> {
@@ -214,15 +252,26 @@ struct Loader<'a> {
 impl Loader<'_> {
     fn code(&self, rec: &Record) -> anyhow::Result<u16> {
         if let Some(k) = &rec.kommunekode {
-            let code = parse_code(k)
-                .ok_or_else(|| input_error(format!("{}: kommunekode {k:?} is not a 3-digit municipality code", rec.at)))?;
+            let code = parse_code(k).ok_or_else(|| {
+                input_error(format!(
+                    "{}: kommunekode {k:?} is not a 3-digit municipality code",
+                    rec.at
+                ))
+            })?;
             if self.ds.municipality(code).is_none() {
-                bail_input!("{}: unknown kommunekode {code}: not in the municipality list", rec.at);
+                bail_input!(
+                    "{}: unknown kommunekode {code}: not in the municipality list",
+                    rec.at
+                );
             }
             if let Some(name) = &rec.kommune {
                 let m = self.ds.municipality(code).expect("checked above");
                 if &m.name != name {
-                    bail_input!("{}: kommunekode {code} is {:?}, but the row says {name:?}", rec.at, m.name);
+                    bail_input!(
+                        "{}: kommunekode {code} is {:?}, but the row says {name:?}",
+                        rec.at,
+                        m.name
+                    );
                 }
             }
             return Ok(code);
@@ -241,7 +290,10 @@ impl Loader<'_> {
     fn period(&self, rec: &Record) -> anyhow::Result<String> {
         match &rec.period {
             Some(p) if !p.trim().is_empty() => Ok(p.trim().to_string()),
-            _ => Err(input_error(format!("{}: the row has no period (map a period column or set `period`)", rec.at))),
+            _ => Err(input_error(format!(
+                "{}: the row has no period (map a period column or set `period`)",
+                rec.at
+            ))),
         }
     }
 
@@ -254,14 +306,35 @@ impl Loader<'_> {
                 let Some(pop) = rec.figures.population else {
                     bail_input!("{}: the population input has no population value", rec.at);
                 };
-                if self.ds.population.insert((period.clone(), code), pop).is_some() {
-                    bail_input!("{}: duplicate population row for period {period}, kommune {code}", rec.at);
+                if self
+                    .ds
+                    .population
+                    .insert((period.clone(), code), pop)
+                    .is_some()
+                {
+                    bail_input!(
+                        "{}: duplicate population row for period {period}, kommune {code}",
+                        rec.at
+                    );
                 }
             }
             InputRole::Rammevilkaar => {
                 let period = rec.period.clone().unwrap_or_default();
-                if self.ds.rammevilkaar.insert((period.clone(), code), rec.variables).is_some() {
-                    bail_input!("{}: duplicate rammevilkår row for kommune {code}{}", rec.at, if period.is_empty() { String::new() } else { format!(", period {period}") });
+                if self
+                    .ds
+                    .rammevilkaar
+                    .insert((period.clone(), code), rec.variables)
+                    .is_some()
+                {
+                    bail_input!(
+                        "{}: duplicate rammevilkår row for kommune {code}{}",
+                        rec.at,
+                        if period.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", period {period}")
+                        }
+                    );
                 }
             }
             InputRole::Benchmark => self.apply_benchmark(code, rec)?,
@@ -298,12 +371,21 @@ impl Loader<'_> {
             return Ok(());
         }
         let Some(benefit) = &rec.benefit else {
-            bail_input!("{}: the row names no benefit group (map a `group` or `benefit` column)", rec.at);
+            bail_input!(
+                "{}: the row names no benefit group (map a `group` or `benefit` column)",
+                rec.at
+            );
         };
-        let targets: Vec<&str> =
-            groups.iter().filter(|g| !g.is_total() && g.benefits.iter().any(|b| b == benefit)).map(|g| g.id.get_ref().as_str()).collect();
+        let targets: Vec<&str> = groups
+            .iter()
+            .filter(|g| !g.is_total() && g.benefits.iter().any(|b| b == benefit))
+            .map(|g| g.id.get_ref().as_str())
+            .collect();
         if targets.is_empty() {
-            bail_input!("{}: the benefit {benefit:?} is in no configured group's `benefits`", rec.at);
+            bail_input!(
+                "{}: the benefit {benefit:?} is in no configured group's `benefits`",
+                rec.at
+            );
         }
         let bkey = (period.clone(), benefit.clone(), code);
         if let Some(first) = self.benefit_seen.get(&bkey) {
@@ -350,7 +432,10 @@ fn check_values(rec: &Record) -> anyhow::Result<()> {
         }
     }
     if f.population == Some(0.0) {
-        bail_input!("{}: population 16–66 is 0; shares cannot be computed", rec.at);
+        bail_input!(
+            "{}: population 16–66 is 0; shares cannot be computed",
+            rec.at
+        );
     }
     if let Some(r) = f.rank {
         if r == 0 {

@@ -45,7 +45,16 @@ pub fn parse_number(raw: &str, decimal: Decimal) -> Option<f64> {
     if !frac.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
-    let text = format!("{}{}.{}", if neg { "-" } else { "" }, if int_digits.is_empty() { "0" } else { &int_digits }, if frac.is_empty() { "0" } else { frac });
+    let text = format!(
+        "{}{}.{}",
+        if neg { "-" } else { "" },
+        if int_digits.is_empty() {
+            "0"
+        } else {
+            &int_digits
+        },
+        if frac.is_empty() { "0" } else { frac }
+    );
     text.parse().ok()
 }
 

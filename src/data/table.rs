@@ -28,29 +28,54 @@ struct Table {
 }
 
 /// Reads a CSV input.
-pub(crate) fn read_csv(bytes: &[u8], origin: &str, inp: &InputConfig) -> anyhow::Result<Vec<Record>> {
-    let delimiter = inp.delimiter.as_ref().map(|d| d.get_ref().as_bytes()[0]).unwrap_or(b';');
+pub(crate) fn read_csv(
+    bytes: &[u8],
+    origin: &str,
+    inp: &InputConfig,
+) -> anyhow::Result<Vec<Record>> {
+    let delimiter = inp
+        .delimiter
+        .as_ref()
+        .map(|d| d.get_ref().as_bytes()[0])
+        .unwrap_or(b';');
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut rdr = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(true).flexible(false).from_reader(bytes);
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(bytes);
     let csv_err = |e: csv::Error| {
         let line = e.position().map(|p| p.line()).unwrap_or(0);
         let msg = match e.kind() {
             csv::ErrorKind::Utf8 { .. } => "the file is not valid UTF-8".to_string(),
-            csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            csv::ErrorKind::UnequalLengths {
+                expected_len, len, ..
+            } => {
                 format!("expected {expected_len} fields (as in the header), found {len}")
             }
             _ => e.to_string(),
         };
         input_error(format!("{origin}:{line}: {msg}"))
     };
-    let headers: Vec<String> = rdr.headers().map_err(csv_err)?.iter().map(|h| h.trim().to_string()).collect();
+    let headers: Vec<String> = rdr
+        .headers()
+        .map_err(csv_err)?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
     let mut rows = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(csv_err)?;
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
         let cells = rec
             .iter()
-            .map(|c| if c.trim().is_empty() { Cell::Empty } else { Cell::Text(c.trim().to_string()) })
+            .map(|c| {
+                if c.trim().is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(c.trim().to_string())
+                }
+            })
             .collect();
         rows.push((format!("{origin}:{line}"), cells));
     }
@@ -58,9 +83,13 @@ pub(crate) fn read_csv(bytes: &[u8], origin: &str, inp: &InputConfig) -> anyhow:
 }
 
 /// Reads an XLSX input (the named sheet or the first one).
-pub(crate) fn read_xlsx(path: &Path, origin: &str, inp: &InputConfig) -> anyhow::Result<Vec<Record>> {
-    let mut wb: Xlsx<_> =
-        open_workbook(path).map_err(|e| input_error(format!("{origin}: cannot open as XLSX: {e}")))?;
+pub(crate) fn read_xlsx(
+    path: &Path,
+    origin: &str,
+    inp: &InputConfig,
+) -> anyhow::Result<Vec<Record>> {
+    let mut wb: Xlsx<_> = open_workbook(path)
+        .map_err(|e| input_error(format!("{origin}: cannot open as XLSX: {e}")))?;
     let names = wb.sheet_names();
     let sheet = match &inp.sheet {
         Some(s) => {
@@ -69,15 +98,23 @@ pub(crate) fn read_xlsx(path: &Path, origin: &str, inp: &InputConfig) -> anyhow:
             }
             s.clone()
         }
-        None => names.first().cloned().ok_or_else(|| input_error(format!("{origin}: the workbook has no sheets")))?,
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| input_error(format!("{origin}: the workbook has no sheets")))?,
     };
-    let range = wb.worksheet_range(&sheet).map_err(|e| input_error(format!("{origin}: sheet {sheet:?}: {e}")))?;
+    let range = wb
+        .worksheet_range(&sheet)
+        .map_err(|e| input_error(format!("{origin}: sheet {sheet:?}: {e}")))?;
     let start_row = range.start().map(|(r, _)| r).unwrap_or(0);
     let mut iter = range.rows();
     let Some(header) = iter.next() else {
         bail_input!("{origin}: sheet {sheet:?} is empty");
     };
-    let headers = header.iter().map(|c| c.to_string().trim().to_string()).collect();
+    let headers = header
+        .iter()
+        .map(|c| c.to_string().trim().to_string())
+        .collect();
     let mut rows = Vec::new();
     for (i, row) in iter.enumerate() {
         let cells: Vec<Cell> = row
@@ -94,7 +131,13 @@ pub(crate) fn read_xlsx(path: &Path, origin: &str, inp: &InputConfig) -> anyhow:
         if cells.iter().all(|c| *c == Cell::Empty) {
             continue;
         }
-        rows.push((format!("{origin}, sheet {sheet:?}, row {}", start_row as usize + i + 2), cells));
+        rows.push((
+            format!(
+                "{origin}, sheet {sheet:?}, row {}",
+                start_row as usize + i + 2
+            ),
+            cells,
+        ));
     }
     map_table(Table { headers, rows }, origin, inp)
 }
@@ -122,7 +165,10 @@ fn map_table(table: Table, origin: &str, inp: &InputConfig) -> anyhow::Result<Ve
         ("expected", find("expected", &cols.expected)?),
         ("population", find("population", &cols.population)?),
         ("actual-share", find("actual-share", &cols.actual_share)?),
-        ("expected-share", find("expected-share", &cols.expected_share)?),
+        (
+            "expected-share",
+            find("expected-share", &cols.expected_share)?,
+        ),
         ("gap", find("gap", &cols.gap)?),
         ("gap-pp", find("gap-pp", &cols.gap_pp)?),
         ("rank", find("rank", &cols.rank)?),
@@ -136,12 +182,17 @@ fn map_table(table: Table, origin: &str, inp: &InputConfig) -> anyhow::Result<Ve
     if inp.role == InputRole::Population && numeric[2].1.is_none() {
         bail_input!("{origin}: a population input needs `columns.population`");
     }
-    let keys: Vec<usize> = [kode, navn, period, group, benefit].into_iter().flatten().collect();
+    let keys: Vec<usize> = [kode, navn, period, group, benefit]
+        .into_iter()
+        .flatten()
+        .collect();
     let variables: Vec<(String, usize)> = if inp.role == InputRole::Rammevilkaar {
         match &inp.variables {
             Some(list) => list
                 .iter()
-                .map(|v| find("variables", &Some(v.clone())).map(|i| (v.clone(), i.expect("named"))))
+                .map(|v| {
+                    find("variables", &Some(v.clone())).map(|i| (v.clone(), i.expect("named")))
+                })
                 .collect::<anyhow::Result<_>>()?,
             None => table
                 .headers
@@ -161,7 +212,11 @@ fn map_table(table: Table, origin: &str, inp: &InputConfig) -> anyhow::Result<Ve
         let text = |idx: Option<usize>| -> Option<String> {
             match idx.and_then(|i| cells.get(i)) {
                 Some(Cell::Text(s)) => Some(s.clone()),
-                Some(Cell::Number(v)) => Some(if v.fract() == 0.0 { format!("{}", *v as i64) } else { v.to_string() }),
+                Some(Cell::Number(v)) => Some(if v.fract() == 0.0 {
+                    format!("{}", *v as i64)
+                } else {
+                    v.to_string()
+                }),
                 _ => None,
             }
         };
@@ -183,10 +238,13 @@ fn map_table(table: Table, origin: &str, inp: &InputConfig) -> anyhow::Result<Ve
         };
         let mut vals: BTreeMap<&str, Option<f64>> = BTreeMap::new();
         for (key, idx) in numeric {
-            vals.insert(key, match idx {
-                Some(i) => num(key, i)?,
-                None => None,
-            });
+            vals.insert(
+                key,
+                match idx {
+                    Some(i) => num(key, i)?,
+                    None => None,
+                },
+            );
         }
         let rank = match vals["rank"] {
             None => None,

@@ -25,7 +25,12 @@ pub struct GroupCharts {
 pub type ChartSet = BTreeMap<String, GroupCharts>;
 
 /// Charts for a municipality (`Some(code)`) or the national pages (`None`).
-pub fn charts_for(cfg: &Config, res: &Results, views: &ViewBuilder, code: Option<u16>) -> anyhow::Result<ChartSet> {
+pub fn charts_for(
+    cfg: &Config,
+    res: &Results,
+    views: &ViewBuilder,
+    code: Option<u16>,
+) -> anyhow::Result<ChartSet> {
     let cur = &res.current;
     let dec = cfg.presentation.decimals;
     let prefix = match code {
@@ -38,7 +43,12 @@ pub fn charts_for(cfg: &Config, res: &Results, views: &ViewBuilder, code: Option
         let ranked = views.ranked(cur, gid);
         let bars: Vec<BarDatum> = ranked
             .iter()
-            .map(|r| BarDatum { name: r.kommune.clone(), gap_pp: r.gap_pp, rank: r.rank, focus: Some(r.kommunekode) == code })
+            .map(|r| BarDatum {
+                name: r.kommune.clone(),
+                gap_pp: r.gap_pp,
+                rank: r.rank,
+                focus: Some(r.kommunekode) == code,
+            })
             .collect();
         let dots: Vec<ScatterDatum> = res
             .list(cur, gid)
@@ -52,17 +62,31 @@ pub fn charts_for(cfg: &Config, res: &Results, views: &ViewBuilder, code: Option
             .collect();
         let mut gc = GroupCharts {
             bars: chart::gap_bars(&format!("{prefix}-{gid}-bars"), label, &bars, dec)?,
-            scatter: chart::expected_vs_actual(&format!("{prefix}-{gid}-scatter"), label, &dots, dec)?,
+            scatter: chart::expected_vs_actual(
+                &format!("{prefix}-{gid}-scatter"),
+                label,
+                &dots,
+                dec,
+            )?,
             trend: String::new(),
         };
         if let Some(code) = code {
             let points: Vec<TrendDatum> = res
                 .periods
                 .iter()
-                .filter_map(|p| res.row(p, gid, code).map(|r| TrendDatum { label: period::short(p), gap_pp: r.gap_pp }))
+                .filter_map(|p| {
+                    res.row(p, gid, code).map(|r| TrendDatum {
+                        label: period::short(p),
+                        gap_pp: r.gap_pp,
+                    })
+                })
                 .collect();
-            let name = res.row(cur, gid, code).map(|r| r.kommune.as_str()).unwrap_or_default();
-            gc.trend = chart::gap_trend(&format!("{prefix}-{gid}-trend"), name, label, &points, dec)?;
+            let name = res
+                .row(cur, gid, code)
+                .map(|r| r.kommune.as_str())
+                .unwrap_or_default();
+            gc.trend =
+                chart::gap_trend(&format!("{prefix}-{gid}-trend"), name, label, &points, dec)?;
         }
         out.insert(gid.clone(), gc);
     }

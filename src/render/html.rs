@@ -48,27 +48,40 @@ impl Html {
     pub fn new(t: &Templates) -> anyhow::Result<Html> {
         let mut env = Environment::new();
         for name in ["layout.html", "index.html", "kommune.html", "metode.html"] {
-            env.add_template_owned(name.to_string(), t.get(name).to_string()).map_err(template_error)?;
+            env.add_template_owned(name.to_string(), t.get(name).to_string())
+                .map_err(template_error)?;
         }
         Ok(Html { env })
     }
 
     fn render(&self, name: &str, ctx: Value) -> anyhow::Result<String> {
-        self.env.get_template(name).and_then(|t| t.render(ctx)).map_err(template_error)
+        self.env
+            .get_template(name)
+            .and_then(|t| t.render(ctx))
+            .map_err(template_error)
     }
 
     /// `index.html`.
     pub fn index(&self, v: &IndexView, charts: &ChartSet) -> anyhow::Result<String> {
-        self.render("index.html", context! { v => Value::from(Serde(v)), charts => charts_value(charts), root => "" })
+        self.render(
+            "index.html",
+            context! { v => Value::from(Serde(v)), charts => charts_value(charts), root => "" },
+        )
     }
 
     /// `metode.html`.
     pub fn metode(&self, v: &IndexView) -> anyhow::Result<String> {
-        self.render("metode.html", context! { v => Value::from(Serde(v)), root => "" })
+        self.render(
+            "metode.html",
+            context! { v => Value::from(Serde(v)), root => "" },
+        )
     }
 
     /// `kommune/<code>.html`.
     pub fn kommune(&self, v: &MunicipalityView, charts: &ChartSet) -> anyhow::Result<String> {
-        self.render("kommune.html", context! { v => Value::from(Serde(v)), charts => charts_value(charts), root => "../" })
+        self.render(
+            "kommune.html",
+            context! { v => Value::from(Serde(v)), charts => charts_value(charts), root => "../" },
+        )
     }
 }

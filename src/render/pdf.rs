@@ -46,7 +46,11 @@ impl Pdf {
 
     /// A municipality's appendix.
     pub fn bilag(&self, v: &MunicipalityView, charts: &ChartSet) -> anyhow::Result<Vec<u8>> {
-        self.compile("bilag.typ", &Input { v, charts }, &format!("bilag-{}", v.kommunekode))
+        self.compile(
+            "bilag.typ",
+            &Input { v, charts },
+            &format!("bilag-{}", v.kommunekode),
+        )
     }
 
     /// The national ranking list.
@@ -57,7 +61,8 @@ impl Pdf {
     fn compile<T: Serialize>(&self, main: &str, input: &T, ident: &str) -> anyhow::Result<Vec<u8>> {
         let json = serde_json::to_value(input)?;
         let mut inputs = Dict::new();
-        let data: Dict = serde_json::from_value(json).map_err(|e| anyhow::anyhow!("view model for Typst: {e}"))?;
+        let data: Dict = serde_json::from_value(json)
+            .map_err(|e| anyhow::anyhow!("view model for Typst: {e}"))?;
         for (k, v) in data {
             inputs.insert(k, v);
         }
@@ -71,7 +76,8 @@ impl Pdf {
         let doc = warned.output.map_err(|diags| diagnostics(&world, &diags))?;
         let options = PdfOptions {
             ident: Smart::Custom(ident.to_string()),
-            standards: PdfStandards::new(&[PdfStandard::Ua_1]).map_err(|e| anyhow::anyhow!("PDF standard: {e:?}"))?,
+            standards: PdfStandards::new(&[PdfStandard::Ua_1])
+                .map_err(|e| anyhow::anyhow!("PDF standard: {e:?}"))?,
             ..PdfOptions::default()
         };
         typst_pdf::pdf(&doc, &options).map_err(|diags| diagnostics(&world, &diags))
@@ -88,7 +94,12 @@ fn diagnostics(world: &dyn World, diags: &[SourceDiagnostic]) -> anyhow::Error {
                 let source = world.source(id).ok()?;
                 let range = world.range(d.span)?;
                 let (line, col) = source.lines().byte_to_line_column(range.start)?;
-                Some(format!("{}:{}:{}", id.get().vpath().get_without_slash(), line + 1, col + 1))
+                Some(format!(
+                    "{}:{}:{}",
+                    id.get().vpath().get_without_slash(),
+                    line + 1,
+                    col + 1
+                ))
             });
             let mut s = format!("{}: {}", at.unwrap_or_else(|| "typst".into()), d.message);
             for h in &d.hints {

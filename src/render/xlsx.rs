@@ -13,12 +13,20 @@ fn err(e: rust_xlsxwriter::XlsxError) -> anyhow::Error {
 pub fn results_xlsx(cfg: &Config, res: &Results) -> anyhow::Result<Vec<u8>> {
     let mut wb = Workbook::new();
     let date = ExcelDateTime::from_ymd(2000, 1, 1).map_err(err)?;
-    wb.set_properties(&DocProperties::new().set_title(&cfg.report.title).set_creation_datetime(&date));
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(&cfg.report.title)
+            .set_creation_datetime(&date),
+    );
     let bold = Format::new().set_bold();
     let dec = Format::new().set_num_format("0.00");
     let int = Format::new().set_num_format("#,##0");
 
-    let label = |g: &str| cfg.group(g).map(|g| g.label.clone()).unwrap_or_else(|| g.to_string());
+    let label = |g: &str| {
+        cfg.group(g)
+            .map(|g| g.label.clone())
+            .unwrap_or_else(|| g.to_string())
+    };
     let ws = wb.add_worksheet().set_name("Resultater").map_err(err)?;
     let headers = [
         "Periode",
@@ -40,21 +48,30 @@ pub fn results_xlsx(cfg: &Config, res: &Results) -> anyhow::Result<Vec<u8>> {
         "Placering, rammevilkår",
     ];
     for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold).map_err(err)?;
+        ws.write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(err)?;
     }
     for (i, r) in res.rows.iter().enumerate() {
         let row = i as u32 + 1;
         ws.write_string(row, 0, &r.period).map_err(err)?;
         ws.write_string(row, 1, label(&r.group)).map_err(err)?;
-        ws.write_number(row, 2, f64::from(r.kommunekode)).map_err(err)?;
+        ws.write_number(row, 2, f64::from(r.kommunekode))
+            .map_err(err)?;
         ws.write_string(row, 3, &r.kommune).map_err(err)?;
-        ws.write_number_with_format(row, 4, r.population, &int).map_err(err)?;
-        ws.write_number_with_format(row, 5, r.actual, &int).map_err(err)?;
-        ws.write_number_with_format(row, 6, r.expected, &int).map_err(err)?;
-        ws.write_number_with_format(row, 7, r.gap, &int).map_err(err)?;
-        ws.write_number_with_format(row, 8, r.actual_share, &dec).map_err(err)?;
-        ws.write_number_with_format(row, 9, r.expected_share, &dec).map_err(err)?;
-        ws.write_number_with_format(row, 10, r.gap_pp, &dec).map_err(err)?;
+        ws.write_number_with_format(row, 4, r.population, &int)
+            .map_err(err)?;
+        ws.write_number_with_format(row, 5, r.actual, &int)
+            .map_err(err)?;
+        ws.write_number_with_format(row, 6, r.expected, &int)
+            .map_err(err)?;
+        ws.write_number_with_format(row, 7, r.gap, &int)
+            .map_err(err)?;
+        ws.write_number_with_format(row, 8, r.actual_share, &dec)
+            .map_err(err)?;
+        ws.write_number_with_format(row, 9, r.expected_share, &dec)
+            .map_err(err)?;
+        ws.write_number_with_format(row, 10, r.gap_pp, &dec)
+            .map_err(err)?;
         ws.write_number(row, 11, f64::from(r.rank)).map_err(err)?;
         if let Some(v) = r.rank_low {
             ws.write_number(row, 12, f64::from(v)).map_err(err)?;
@@ -68,10 +85,12 @@ pub fn results_xlsx(cfg: &Config, res: &Results) -> anyhow::Result<Vec<u8>> {
         if let Some(v) = r.improvement_rank {
             ws.write_number(row, 15, f64::from(v)).map_err(err)?;
         }
-        ws.write_number(row, 16, f64::from(r.difficulty_rank)).map_err(err)?;
+        ws.write_number(row, 16, f64::from(r.difficulty_rank))
+            .map_err(err)?;
     }
     ws.set_freeze_panes(1, 0).map_err(err)?;
-    ws.autofilter(0, 0, res.rows.len() as u32, headers.len() as u16 - 1).map_err(err)?;
+    ws.autofilter(0, 0, res.rows.len() as u32, headers.len() as u16 - 1)
+        .map_err(err)?;
 
     let ws = wb.add_worksheet().set_name("Hele landet").map_err(err)?;
     let headers = [
@@ -86,17 +105,26 @@ pub fn results_xlsx(cfg: &Config, res: &Results) -> anyhow::Result<Vec<u8>> {
         "Forskel (procentpoint)",
     ];
     for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold).map_err(err)?;
+        ws.write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(err)?;
     }
     for (i, n) in res.national.iter().enumerate() {
         let row = i as u32 + 1;
         ws.write_string(row, 0, &n.period).map_err(err)?;
         ws.write_string(row, 1, label(&n.group)).map_err(err)?;
-        for (c, v) in [n.population, n.actual, n.expected, n.gap].iter().enumerate() {
-            ws.write_number_with_format(row, 2 + c as u16, *v, &int).map_err(err)?;
+        for (c, v) in [n.population, n.actual, n.expected, n.gap]
+            .iter()
+            .enumerate()
+        {
+            ws.write_number_with_format(row, 2 + c as u16, *v, &int)
+                .map_err(err)?;
         }
-        for (c, v) in [n.actual_share, n.expected_share, n.gap_pp].iter().enumerate() {
-            ws.write_number_with_format(row, 6 + c as u16, *v, &dec).map_err(err)?;
+        for (c, v) in [n.actual_share, n.expected_share, n.gap_pp]
+            .iter()
+            .enumerate()
+        {
+            ws.write_number_with_format(row, 6 + c as u16, *v, &dec)
+                .map_err(err)?;
         }
     }
     wb.save_to_buffer().map_err(err)

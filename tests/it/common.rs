@@ -13,7 +13,11 @@ pub fn default_config() -> PathBuf {
 }
 
 pub fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kommunebench")).args(args).current_dir(repo()).output().expect("binary runs")
+    Command::new(env!("CARGO_BIN_EXE_kommunebench"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("binary runs")
 }
 
 /// The default site, built once per test run (the full build is the expensive part).
@@ -23,7 +27,11 @@ pub fn default_site() -> &'static Path {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site");
         let o = run(&["build", "--out", out.to_str().unwrap()]);
-        assert!(o.status.success(), "default build failed: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "default build failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         (dir, out)
     });
     out
@@ -39,11 +47,21 @@ pub const MUNICIPALITIES: &str = "kommunekode;kommune;region\n101;Alfa;Hovedstad
 /// Rows: kommunekode;periode;gruppe;faktisk;forventet;befolkning (decimal comma).
 pub fn benchmark_csv() -> String {
     let mut s = String::from("kommunekode;periode;gruppe;faktisk;forventet;befolkning\n");
-    let data = [(101, 100.0, 90.0, 1000.0), (102, 220.0, 240.0, 2000.0), (103, 55.5, 50.0, 500.0), (104, 300.0, 300.0, 3000.0)];
+    let data = [
+        (101, 100.0, 90.0, 1000.0),
+        (102, 220.0, 240.0, 2000.0),
+        (103, 55.5, 50.0, 500.0),
+        (104, 300.0, 300.0, 3000.0),
+    ];
     for period in ["2021", "2022"] {
         for (code, act, exp, pop) in data {
             let bump = if period == "2022" { 5.0 } else { 0.0 };
-            s.push_str(&format!("{code};{period};kontanthjaelp;{};{};{}\n", fmt(act + bump), fmt(exp), fmt(pop)));
+            s.push_str(&format!(
+                "{code};{period};kontanthjaelp;{};{};{}\n",
+                fmt(act + bump),
+                fmt(exp),
+                fmt(pop)
+            ));
         }
     }
     s
@@ -106,7 +124,10 @@ impl Project {
         match kommunebench::load(&self.config()) {
             Ok(_) => panic!("expected an error"),
             Err(e) => {
-                assert!(kommunebench::error::is_input_error(&e), "not an input error: {e:#}");
+                assert!(
+                    kommunebench::error::is_input_error(&e),
+                    "not an input error: {e:#}"
+                );
                 e.to_string()
             }
         }

@@ -10,7 +10,13 @@ fn main_of(html: &str) -> String {
     let mut s = html[start..end].to_string();
     while let Some(a) = s.find("<svg") {
         let b = s[a..].find("</svg>").unwrap() + a + "</svg>".len();
-        let title = s[a..b].split("<title").nth(1).and_then(|t| t.split('>').nth(1)).and_then(|t| t.split('<').next()).unwrap_or("").to_string();
+        let title = s[a..b]
+            .split("<title")
+            .nth(1)
+            .and_then(|t| t.split('>').nth(1))
+            .and_then(|t| t.split('<').next())
+            .unwrap_or("")
+            .to_string();
         s.replace_range(a..b, &format!("[svg: {title}]"));
     }
     s
@@ -26,7 +32,8 @@ fn municipality_page_main_snapshot() {
 #[test]
 fn committee_sentences_snapshot() {
     let p = kommunebench::load(&common::default_config()).unwrap();
-    let views = kommunebench::view::ViewBuilder::new(&p.config, &p.dataset, &p.results, &p.manifest);
+    let views =
+        kommunebench::view::ViewBuilder::new(&p.config, &p.dataset, &p.results, &p.manifest);
     let v = views.municipality(183).unwrap();
     let mut text = String::from("Resumé:\n");
     for s in &v.resume {
@@ -45,12 +52,27 @@ fn committee_sentences_snapshot() {
 fn names_are_escaped_in_html() {
     let p = Project::with(CONFIG, ODD_NAMES, &common::benchmark_csv());
     let out = p.dir.path().join("site");
-    let o = common::run(&["build", "--config", p.config().to_str().unwrap(), "--out", out.to_str().unwrap(), "--format", "html"]);
+    let o = common::run(&[
+        "build",
+        "--config",
+        p.config().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "html",
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     for page in ["index.html", "kommune/101.html", "kommune/102.html"] {
         let html = std::fs::read_to_string(out.join(page)).unwrap();
-        assert!(!html.contains("<script>alert(1)</script>"), "{page} has an unescaped script");
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;") || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{page}");
+        assert!(
+            !html.contains("<script>alert(1)</script>"),
+            "{page} has an unescaped script"
+        );
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;")
+                || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{page}"
+        );
     }
 }
 
@@ -62,7 +84,10 @@ fn pages_use_relative_links_only() {
         for attr in ["href=\"", "src=\""] {
             for part in html.split(attr).skip(1) {
                 let url = part.split('"').next().unwrap();
-                assert!(!url.starts_with("http") && !url.starts_with('/') && !url.starts_with("//"), "{page}: {url}");
+                assert!(
+                    !url.starts_with("http") && !url.starts_with('/') && !url.starts_with("//"),
+                    "{page}: {url}"
+                );
             }
         }
     }

@@ -4,17 +4,27 @@
 use super::common;
 
 fn reference() -> serde_json::Value {
-    let text = std::fs::read_to_string(common::repo().join("fixtures/model/reference/reference.json")).unwrap();
+    let text =
+        std::fs::read_to_string(common::repo().join("fixtures/model/reference/reference.json"))
+            .unwrap();
     serde_json::from_str(&text).unwrap()
 }
 
 fn floats(v: &serde_json::Value) -> Vec<f64> {
-    v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
 }
 
 fn close(a: f64, b: f64, rel: f64, what: &str) {
     let tol = rel * b.abs().max(1e-12);
-    assert!((a - b).abs() <= tol, "{what}: {a} vs {b} (rel {})", ((a - b) / b).abs());
+    assert!(
+        (a - b).abs() <= tol,
+        "{what}: {a} vs {b} (rel {})",
+        ((a - b) / b).abs()
+    );
 }
 
 /// The example config with absolute paths, optionally changed, in a temp folder.
@@ -36,16 +46,44 @@ fn wls_matches_statsmodels() {
     let report = p.results.model.as_ref().unwrap();
     for group in ["a-dagpenge", "sygedagpenge", "kontanthjaelp"] {
         let r = &reference["groups"][group]["wls"];
-        let fit = report.fits.iter().find(|f| f.period == "2022QMAT04" && f.group == group).unwrap();
+        let fit = report
+            .fits
+            .iter()
+            .find(|f| f.period == "2022QMAT04" && f.group == group)
+            .unwrap();
         assert_eq!(fit.n, 98);
         assert_eq!(fit.parameters, 11);
-        for (c, (b, se)) in fit.coefficients.iter().zip(floats(&r["params"]).iter().zip(floats(&r["bse"]))) {
-            close(c.estimate, *b, 1e-9, &format!("{group} {} estimate", c.name));
-            close(c.std_error, se, 1e-9, &format!("{group} {} std_error", c.name));
+        for (c, (b, se)) in fit
+            .coefficients
+            .iter()
+            .zip(floats(&r["params"]).iter().zip(floats(&r["bse"])))
+        {
+            close(
+                c.estimate,
+                *b,
+                1e-9,
+                &format!("{group} {} estimate", c.name),
+            );
+            close(
+                c.std_error,
+                se,
+                1e-9,
+                &format!("{group} {} std_error", c.name),
+            );
         }
         close(fit.r2, r["rsquared"].as_f64().unwrap(), 1e-9, "R²");
-        close(fit.adj_r2, r["rsquared_adj"].as_f64().unwrap(), 1e-9, "adjusted R²");
-        let fitted: Vec<f64> = p.results.list("2022QMAT04", group).iter().map(|r| r.expected_share).collect();
+        close(
+            fit.adj_r2,
+            r["rsquared_adj"].as_f64().unwrap(),
+            1e-9,
+            "adjusted R²",
+        );
+        let fitted: Vec<f64> = p
+            .results
+            .list("2022QMAT04", group)
+            .iter()
+            .map(|r| r.expected_share)
+            .collect();
         for (a, b) in fitted.iter().zip(floats(&r["fitted"])) {
             close(*a, b, 1e-9, "fitted");
         }
@@ -62,18 +100,44 @@ fn wls_matches_statsmodels() {
 #[test]
 fn fractional_logit_matches_statsmodels() {
     let reference = reference();
-    let (_d, cfg) = config(|t| t.replace("method = \"wls\"", "method = \"fractional-logit\"").replace("draws = 1000", "draws = 0"));
+    let (_d, cfg) = config(|t| {
+        t.replace("method = \"wls\"", "method = \"fractional-logit\"")
+            .replace("draws = 1000", "draws = 0")
+    });
     let p = kommunebench::load(&cfg).unwrap();
     let report = p.results.model.as_ref().unwrap();
     for group in ["a-dagpenge", "sygedagpenge", "kontanthjaelp"] {
         let r = &reference["groups"][group]["fractional_logit"];
-        let fit = report.fits.iter().find(|f| f.period == "2022QMAT04" && f.group == group).unwrap();
-        for (c, (b, se)) in fit.coefficients.iter().zip(floats(&r["params"]).iter().zip(floats(&r["bse"]))) {
-            close(c.estimate, *b, 1e-6, &format!("{group} {} estimate", c.name));
-            close(c.std_error, se, 1e-6, &format!("{group} {} std_error", c.name));
+        let fit = report
+            .fits
+            .iter()
+            .find(|f| f.period == "2022QMAT04" && f.group == group)
+            .unwrap();
+        for (c, (b, se)) in fit
+            .coefficients
+            .iter()
+            .zip(floats(&r["params"]).iter().zip(floats(&r["bse"])))
+        {
+            close(
+                c.estimate,
+                *b,
+                1e-6,
+                &format!("{group} {} estimate", c.name),
+            );
+            close(
+                c.std_error,
+                se,
+                1e-6,
+                &format!("{group} {} std_error", c.name),
+            );
         }
         close(fit.r2, r["rsquared"].as_f64().unwrap(), 1e-6, "R²");
-        let fitted: Vec<f64> = p.results.list("2022QMAT04", group).iter().map(|r| r.expected_share).collect();
+        let fitted: Vec<f64> = p
+            .results
+            .list("2022QMAT04", group)
+            .iter()
+            .map(|r| r.expected_share)
+            .collect();
         for (a, b) in fitted.iter().zip(floats(&r["fitted_pct"])) {
             close(*a, b, 1e-6, "fitted");
         }
@@ -85,22 +149,42 @@ fn model_build_writes_its_files_and_intervals_are_reproducible() {
     let (dir, cfg) = config(|t| t.replace("draws = 1000", "draws = 200"));
     let build = |name: &str| {
         let out = dir.path().join(name);
-        let o = common::run(&["build", "--config", cfg.to_str().unwrap(), "--out", out.to_str().unwrap(), "--format", "html"]);
+        let o = common::run(&[
+            "build",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--format",
+            "html",
+        ]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         out
     };
     let a = build("a");
     let b = build("b");
     for f in ["data/model.json", "data/comparison.csv", "data/results.csv"] {
-        assert_eq!(std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap(), "{f}");
+        assert_eq!(
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+            "{f}"
+        );
     }
-    let model: serde_json::Value = serde_json::from_slice(&std::fs::read(a.join("data/model.json")).unwrap()).unwrap();
+    let model: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(a.join("data/model.json")).unwrap()).unwrap();
     assert_eq!(model["fits"].as_array().unwrap().len(), 6 * 3);
-    assert!(model["standard_errors"].as_str().unwrap().contains("non-robust"));
+    assert!(model["standard_errors"]
+        .as_str()
+        .unwrap()
+        .contains("non-robust"));
     let mut rdr = csv::Reader::from_path(a.join("data/results.csv")).unwrap();
     for r in rdr.records() {
         let r = r.unwrap();
-        let (rank, lo, hi): (u32, u32, u32) = (r[11].parse().unwrap(), r[12].parse().unwrap(), r[13].parse().unwrap());
+        let (rank, lo, hi): (u32, u32, u32) = (
+            r[11].parse().unwrap(),
+            r[12].parse().unwrap(),
+            r[13].parse().unwrap(),
+        );
         assert!(lo <= rank && rank <= hi, "{r:?}");
     }
     let comparison = std::fs::read_to_string(a.join("data/comparison.csv")).unwrap();
@@ -113,7 +197,9 @@ fn model_build_writes_its_files_and_intervals_are_reproducible() {
 fn collinear_variables_are_named() {
     let (dir, cfg) = config(|t| t);
     // Add a variable that is exactly twice another one.
-    let src = std::fs::read_to_string(common::repo().join("fixtures/model/rammevilkaar-SYNTETISK.csv")).unwrap();
+    let src =
+        std::fs::read_to_string(common::repo().join("fixtures/model/rammevilkaar-SYNTETISK.csv"))
+            .unwrap();
     let mut out = String::new();
     for (i, line) in src.lines().enumerate() {
         if i == 0 {
@@ -127,10 +213,22 @@ fn collinear_variables_are_named() {
     std::fs::write(&ram, out).unwrap();
     let text = std::fs::read_to_string(&cfg)
         .unwrap()
-        .replace(&common::repo().join("fixtures/model/rammevilkaar-SYNTETISK.csv").display().to_string(), &ram.display().to_string())
-        .replace("\"andel_landdistrikt\",\n]", "\"andel_landdistrikt\", \"dobbelt_grundskole\",\n]");
+        .replace(
+            &common::repo()
+                .join("fixtures/model/rammevilkaar-SYNTETISK.csv")
+                .display()
+                .to_string(),
+            &ram.display().to_string(),
+        )
+        .replace(
+            "\"andel_landdistrikt\",\n]",
+            "\"andel_landdistrikt\", \"dobbelt_grundskole\",\n]",
+        );
     std::fs::write(&cfg, text).unwrap();
-    let err = kommunebench::load(&cfg).err().expect("collinear design").to_string();
+    let err = kommunebench::load(&cfg)
+        .err()
+        .expect("collinear design")
+        .to_string();
     assert!(
         err.ends_with("rank-deficient design: the variable \"dobbelt_grundskole\" is a linear combination of \"andel_kun_grundskole\"; remove one of them"),
         "{err}"

@@ -10,7 +10,9 @@ const GAP_PP: &str = "Forventet og faktisk andel fuldtidspersoner på offentlig 
 
 /// (period, group label, name) → (official rank, rounded pp gap).
 fn official() -> BTreeMap<(String, String, String), (u32, f64)> {
-    let text = std::fs::read_to_string(common::repo().join("fixtures/jobindsats/Y30R21-2020-2022.jsonl")).unwrap();
+    let text =
+        std::fs::read_to_string(common::repo().join("fixtures/jobindsats/Y30R21-2020-2022.jsonl"))
+            .unwrap();
     text.lines()
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
@@ -19,7 +21,12 @@ fn official() -> BTreeMap<(String, String, String), (u32, f64)> {
                 v["Ydelsesgrupper"].as_str().unwrap().to_string(),
                 v["Area"].as_str().unwrap().to_string(),
             );
-            let gap: f64 = v[GAP_PP].as_str().unwrap().replace(',', ".").parse().unwrap();
+            let gap: f64 = v[GAP_PP]
+                .as_str()
+                .unwrap()
+                .replace(',', ".")
+                .parse()
+                .unwrap();
             (key, (v[RANK].as_u64().unwrap() as u32, gap))
         })
         .collect()
@@ -48,10 +55,17 @@ fn label(id: &str) -> &'static str {
 #[test]
 fn ranks_equal_the_official_ranks_for_2022qmat04() {
     let off = official();
-    let rows: Vec<_> = results_csv().into_iter().filter(|r| &r[0] == "2022QMAT04").collect();
+    let rows: Vec<_> = results_csv()
+        .into_iter()
+        .filter(|r| &r[0] == "2022QMAT04")
+        .collect();
     assert_eq!(rows.len(), 98 * 4);
     for r in &rows {
-        let key = ("2022QMAT04".to_string(), label(&r[1]).to_string(), r[3].to_string());
+        let key = (
+            "2022QMAT04".to_string(),
+            label(&r[1]).to_string(),
+            r[3].to_string(),
+        );
         let (rank, _) = off[&key];
         assert_eq!(r[11].parse::<u32>().unwrap(), rank, "{key:?}");
     }
@@ -74,7 +88,14 @@ fn ranks_recomputed_from_gap_pp_never_contradict_the_official_order() {
         for i in 0..list.len() {
             for j in 0..list.len() {
                 if list[i].0 < list[j].0 {
-                    assert!(ours[i] <= ours[j], "{p} {g}: official {} before {}, recomputed {} vs {}", list[i].0, list[j].0, ours[i], ours[j]);
+                    assert!(
+                        ours[i] <= ours[j],
+                        "{p} {g}: official {} before {}, recomputed {} vs {}",
+                        list[i].0,
+                        list[j].0,
+                        ours[i],
+                        ours[j]
+                    );
                     if ours[i] == ours[j] {
                         ties += 1;
                     }
@@ -88,7 +109,10 @@ fn ranks_recomputed_from_gap_pp_never_contradict_the_official_order() {
 #[test]
 fn improvement_present_for_all_392_rows_with_its_rank() {
     let off = official();
-    let rows: Vec<_> = results_csv().into_iter().filter(|r| &r[0] == "2022QMAT04").collect();
+    let rows: Vec<_> = results_csv()
+        .into_iter()
+        .filter(|r| &r[0] == "2022QMAT04")
+        .collect();
     let mut per_group: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     for r in &rows {
         let imp: f64 = r[14].parse().expect("improvement_pp present");
@@ -100,7 +124,7 @@ fn improvement_present_for_all_392_rows_with_its_rank() {
     }
     assert_eq!(rows.len(), 392);
     for (g, ranks) in per_group {
-        assert_eq!(ranks.iter().filter(|&&r| r == 1).count() >= 1, true, "{g}");
+        assert!(ranks.contains(&1), "{g}");
         assert!(ranks.iter().all(|&r| (1..=98).contains(&r)));
     }
 }
@@ -108,12 +132,21 @@ fn improvement_present_for_all_392_rows_with_its_rank() {
 #[test]
 fn rank_intervals_contain_the_rank_and_national_totals_add_up() {
     for r in results_csv() {
-        let (rank, lo, hi): (u32, u32, u32) = (r[11].parse().unwrap(), r[12].parse().unwrap(), r[13].parse().unwrap());
+        let (rank, lo, hi): (u32, u32, u32) = (
+            r[11].parse().unwrap(),
+            r[12].parse().unwrap(),
+            r[13].parse().unwrap(),
+        );
         assert!(lo <= rank && rank <= hi, "{r:?}");
     }
     let p = kommunebench::load(&common::default_config()).unwrap();
     let n = p.results.national("2022QMAT04", "i-alt").unwrap();
-    let sum: f64 = p.results.list("2022QMAT04", "i-alt").iter().map(|r| r.actual).sum();
+    let sum: f64 = p
+        .results
+        .list("2022QMAT04", "i-alt")
+        .iter()
+        .map(|r| r.actual)
+        .sum();
     assert_eq!(n.actual, sum);
     // Population 16–66 derived from the total group sums to about 3.8 million.
     assert!((3.6e6..4.0e6).contains(&n.population), "{}", n.population);

@@ -11,7 +11,10 @@ fn files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
             if e.path().is_dir() {
                 stack.push(e.path());
             } else {
-                out.push((e.path().strip_prefix(dir).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()));
+                out.push((
+                    e.path().strip_prefix(dir).unwrap().display().to_string(),
+                    std::fs::read(e.path()).unwrap(),
+                ));
             }
         }
     }
@@ -54,14 +57,21 @@ fn default_build_writes_the_expected_files() {
     ] {
         assert!(names.iter().any(|n| n == f), "{f} missing");
     }
-    assert_eq!(names.iter().filter(|n| n.starts_with("kommune/")).count(), 98);
+    assert_eq!(
+        names.iter().filter(|n| n.starts_with("kommune/")).count(),
+        98
+    );
     assert_eq!(names.iter().filter(|n| n.starts_with("pdf/")).count(), 99);
 
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(site.join("data/manifest.json")).unwrap()).unwrap();
     let input = &manifest["inputs"][0];
-    let bytes = std::fs::read(common::repo().join("fixtures/jobindsats/Y30R21-2020-2022.jsonl")).unwrap();
-    assert_eq!(input["sha256"].as_str().unwrap(), kommunebench::data::sha256_hex(&bytes));
+    let bytes =
+        std::fs::read(common::repo().join("fixtures/jobindsats/Y30R21-2020-2022.jsonl")).unwrap();
+    assert_eq!(
+        input["sha256"].as_str().unwrap(),
+        kommunebench::data::sha256_hex(&bytes)
+    );
     assert_eq!(manifest["period"], "2022QMAT04");
     let national = std::fs::read_to_string(site.join("data/national.csv")).unwrap();
     assert!(national.starts_with(&format!("{}\r\n", kommunebench::output::NATIONAL_HEADER)));

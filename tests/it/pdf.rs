@@ -5,13 +5,20 @@ use std::process::Command;
 use super::common::{self, Project, CONFIG};
 
 fn pdftotext(path: &std::path::Path) -> String {
-    let o = Command::new("pdftotext").arg(path).arg("-").output().expect("pdftotext (poppler-utils) is installed");
+    let o = Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
     assert!(o.status.success());
     String::from_utf8(o.stdout).unwrap()
 }
 
 fn pdfinfo(path: &std::path::Path) -> String {
-    let o = Command::new("pdfinfo").arg(path).output().expect("pdfinfo (poppler-utils) is installed");
+    let o = Command::new("pdfinfo")
+        .arg(path)
+        .output()
+        .expect("pdfinfo (poppler-utils) is installed");
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
@@ -32,8 +39,14 @@ fn ishoej_appendix_states_its_real_figures() {
     assert!(text.contains("4 kvartaler t.o.m. 4. kvt. 2022"));
     assert!(text.contains("Side 1 af"));
     let info = pdfinfo(&pdf);
-    assert!(info.contains("Title:           Benchmark af beskæftigelsesindsatsen — Ishøj Kommune"), "{info}");
-    assert!(info.contains("Page size:       595.276 x 841.89 pts (A4)"), "{info}");
+    assert!(
+        info.contains("Title:           Benchmark af beskæftigelsesindsatsen — Ishøj Kommune"),
+        "{info}"
+    );
+    assert!(
+        info.contains("Page size:       595.276 x 841.89 pts (A4)"),
+        "{info}"
+    );
     assert!(info.contains("Tagged:          yes"), "{info}");
 }
 
@@ -41,7 +54,14 @@ fn ishoej_appendix_states_its_real_figures() {
 fn national_list_has_all_municipalities() {
     let pdf = common::default_site().join("pdf/rangliste.pdf");
     let text = pdftotext(&pdf);
-    for name in ["København", "Læsø", "Høje-Taastrup", "Lyngby-Taarbæk", "Ærø", "Ishøj"] {
+    for name in [
+        "København",
+        "Læsø",
+        "Høje-Taastrup",
+        "Lyngby-Taarbæk",
+        "Ærø",
+        "Ishøj",
+    ] {
         assert!(text.matches(name).count() >= 4, "{name}");
     }
     assert!(pdfinfo(&pdf).contains("(A4)"));
@@ -53,10 +73,22 @@ pub const ODD_NAMES: &str = "kommunekode;kommune;region\n101;<script>alert(1)</s
 fn markup_characters_in_a_name_stay_literal_in_the_pdf() {
     let p = Project::with(CONFIG, ODD_NAMES, &common::benchmark_csv());
     let out = p.dir.path().join("site");
-    let o = common::run(&["build", "--config", p.config().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = common::run(&[
+        "build",
+        "--config",
+        p.config().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = folded(&pdftotext(&out.join("pdf/102.pdf")));
-    assert!(text.contains("Hash #set text(red) *fed* $x$ ] _u_ ligger nr."), "{text}");
+    assert!(
+        text.contains("Hash #set text(red) *fed* $x$ ] _u_ ligger nr."),
+        "{text}"
+    );
     let text = folded(&pdftotext(&out.join("pdf/101.pdf")));
-    assert!(text.contains("<script>alert(1)</script> ligger nr."), "{text}");
+    assert!(
+        text.contains("<script>alert(1)</script> ligger nr."),
+        "{text}"
+    );
 }
