@@ -92,3 +92,68 @@ fn pages_use_relative_links_only() {
         }
     }
 }
+
+#[test]
+fn init_templates_then_override_one_file() {
+    let p = Project::new();
+    let dir = p.dir.path().join("tpl");
+    let o = common::run(&["init-templates", dir.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(dir.join("kommune.html").is_file() && dir.join("bilag.typ").is_file());
+    // Writing again refuses to overwrite.
+    assert_eq!(
+        common::run(&["init-templates", dir.to_str().unwrap()])
+            .status
+            .code(),
+        Some(2)
+    );
+
+    // Keep only an edited metode.html: the other templates fall back to the built-in ones.
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let e = e.unwrap();
+        if e.file_name() != "metode.html" {
+            std::fs::remove_file(e.path()).unwrap();
+        }
+    }
+    let metode = std::fs::read_to_string(dir.join("metode.html"))
+        .unwrap()
+        .replace("<h1>Metode</h1>", "<h1>Metode (lokal udgave)</h1>");
+    std::fs::write(dir.join("metode.html"), metode).unwrap();
+    std::fs::write(
+        p.config(),
+        format!("{CONFIG}\n[output]\ntemplates-dir = \"tpl\"\n"),
+    )
+    .unwrap();
+    let out = p.dir.path().join("site");
+    let o = common::run(&[
+        "build",
+        "--config",
+        p.config().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "html",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read_to_string(out.join("metode.html"))
+        .unwrap()
+        .contains("<h1>Metode (lokal udgave)</h1>"));
+    assert!(std::fs::read_to_string(out.join("index.html"))
+        .unwrap()
+        .contains("ranglister</h1>"));
+
+    // A file that is not a template is an error naming it.
+    std::fs::write(dir.join("kommune.htm"), "x").unwrap();
+    let o = common::run(&[
+        "build",
+        "--config",
+        p.config().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "html",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("kommune.htm: not a template kommunebench knows"));
+}
