@@ -1,5 +1,21 @@
 //! Period labels: `2022QMAT04` (four quarters ending Q4 2022), `2022Q4`, `2022M06`, `2022`.
 
+/// Danish month names.
+pub const MONTHS: [&str; 12] = [
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
 /// The same period one year earlier, when the label starts with a four-digit year.
 pub fn year_earlier(label: &str) -> Option<String> {
     let year: i32 = label.get(..4)?.parse().ok()?;
@@ -31,20 +47,6 @@ pub fn describe(label: &str) -> String {
         }
     }
     if let Some(m) = rest.strip_prefix('M').and_then(|m| m.parse::<usize>().ok()) {
-        const MONTHS: [&str; 12] = [
-            "januar",
-            "februar",
-            "marts",
-            "april",
-            "maj",
-            "juni",
-            "juli",
-            "august",
-            "september",
-            "oktober",
-            "november",
-            "december",
-        ];
         if (1..=12).contains(&m) {
             return format!("{} {y}", MONTHS[m - 1]);
         }

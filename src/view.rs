@@ -291,21 +291,7 @@ fn group_info(cfg: &Config, id: &str) -> GroupInfo {
 }
 
 fn danish_date((y, m, d): (i32, u32, u32)) -> String {
-    const MONTHS: [&str; 12] = [
-        "januar",
-        "februar",
-        "marts",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "august",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
-    format!("{d}. {} {y}", MONTHS[(m as usize).clamp(1, 12) - 1])
+    format!("{d}. {} {y}", period::MONTHS[(m as usize).clamp(1, 12) - 1])
 }
 
 impl<'a> ViewBuilder<'a> {

@@ -245,26 +245,6 @@ fn cli_exit_codes_and_check_summary() {
     );
 }
 
-fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let e = e.unwrap();
-            if e.path().is_dir() {
-                stack.push(e.path());
-            } else {
-                out.push((
-                    e.path().strip_prefix(dir).unwrap().display().to_string(),
-                    std::fs::read(e.path()).unwrap(),
-                ));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 #[test]
 fn failed_build_leaves_the_previous_output_unchanged() {
     let p = Project::new();
@@ -281,7 +261,7 @@ fn failed_build_leaves_the_previous_output_unchanged() {
     ];
     let o = common::run(&args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let before = snapshot(&out);
+    let before = common::files(&out);
     assert!(before.iter().any(|(n, _)| n == "index.html"));
 
     std::fs::write(
@@ -291,7 +271,7 @@ fn failed_build_leaves_the_previous_output_unchanged() {
     .unwrap();
     let o = common::run(&args);
     assert_eq!(o.status.code(), Some(2));
-    assert_eq!(snapshot(&out), before);
+    assert_eq!(common::files(&out), before);
     // No staging folder is left behind.
     let leftovers: Vec<_> = std::fs::read_dir(p.dir.path())
         .unwrap()

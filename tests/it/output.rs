@@ -2,34 +2,14 @@
 
 use super::common;
 
-fn files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let e = e.unwrap();
-            if e.path().is_dir() {
-                stack.push(e.path());
-            } else {
-                out.push((
-                    e.path().strip_prefix(dir).unwrap().display().to_string(),
-                    std::fs::read(e.path()).unwrap(),
-                ));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 #[test]
 fn two_builds_are_byte_identical() {
-    let first = files(common::default_site());
+    let first = common::files(common::default_site());
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("again");
     let o = common::run(&["build", "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let second = files(&out);
+    let second = common::files(&out);
     assert_eq!(first.len(), second.len());
     for ((na, a), (nb, b)) in first.iter().zip(&second) {
         assert_eq!(na, nb);
@@ -40,7 +20,7 @@ fn two_builds_are_byte_identical() {
 #[test]
 fn default_build_writes_the_expected_files() {
     let site = common::default_site();
-    let names: Vec<String> = files(site).into_iter().map(|(n, _)| n).collect();
+    let names: Vec<String> = common::files(site).into_iter().map(|(n, _)| n).collect();
     for f in [
         "index.html",
         "metode.html",
