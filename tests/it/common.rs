@@ -119,6 +119,20 @@ impl Project {
         self.dir.path().join(name).display().to_string()
     }
 
+    /// Runs `kommunebench build` on this project into `out`, with extra arguments.
+    pub fn build(&self, out: &Path, extra: &[&str]) -> Output {
+        let cfg = self.config();
+        let mut args = vec![
+            "build",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    }
+
     /// The error message of `load`, or panics if it succeeds.
     pub fn error(&self) -> String {
         match kommunebench::load(&self.config()) {

@@ -249,17 +249,7 @@ fn cli_exit_codes_and_check_summary() {
 fn failed_build_leaves_the_previous_output_unchanged() {
     let p = Project::new();
     let out = p.dir.path().join("site");
-    let cfg = p.config();
-    let args = [
-        "build",
-        "--config",
-        cfg.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "html",
-    ];
-    let o = common::run(&args);
+    let o = p.build(&out, &["--format", "html"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let before = common::files(&out);
     assert!(before.iter().any(|(n, _)| n == "index.html"));
@@ -269,7 +259,7 @@ fn failed_build_leaves_the_previous_output_unchanged() {
         replace_line(&benchmark_csv(), 6, "101;2022;kontanthjaelp;-1;90;1000"),
     )
     .unwrap();
-    let o = common::run(&args);
+    let o = p.build(&out, &["--format", "html"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(common::files(&out), before);
     // No staging folder is left behind.
@@ -287,31 +277,14 @@ fn refuses_to_replace_a_folder_it_did_not_write() {
     let out = p.dir.path().join("mine");
     std::fs::create_dir(&out).unwrap();
     std::fs::write(out.join("precious.txt"), "keep me").unwrap();
-    let o = common::run(&[
-        "build",
-        "--config",
-        p.config().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "html",
-    ]);
+    let o = p.build(&out, &["--format", "html"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("refusing to replace it (use --force)"));
     assert_eq!(
         std::fs::read_to_string(out.join("precious.txt")).unwrap(),
         "keep me"
     );
-    let o = common::run(&[
-        "build",
-        "--config",
-        p.config().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "html",
-        "--force",
-    ]);
+    let o = p.build(&out, &["--format", "html", "--force"]);
     assert!(o.status.success());
     assert!(!out.join("precious.txt").exists());
 }

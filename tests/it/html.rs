@@ -52,15 +52,7 @@ fn committee_sentences_snapshot() {
 fn names_are_escaped_in_html() {
     let p = Project::with(CONFIG, ODD_NAMES, &common::benchmark_csv());
     let out = p.dir.path().join("site");
-    let o = common::run(&[
-        "build",
-        "--config",
-        p.config().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "html",
-    ]);
+    let o = p.build(&out, &["--format", "html"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     for page in ["index.html", "kommune/101.html", "kommune/102.html"] {
         let html = std::fs::read_to_string(out.join(page)).unwrap();
@@ -125,15 +117,7 @@ fn init_templates_then_override_one_file() {
     )
     .unwrap();
     let out = p.dir.path().join("site");
-    let o = common::run(&[
-        "build",
-        "--config",
-        p.config().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "html",
-    ]);
+    let o = p.build(&out, &["--format", "html"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(std::fs::read_to_string(out.join("metode.html"))
         .unwrap()
@@ -144,15 +128,7 @@ fn init_templates_then_override_one_file() {
 
     // A file that is not a template is an error naming it.
     std::fs::write(dir.join("kommune.htm"), "x").unwrap();
-    let o = common::run(&[
-        "build",
-        "--config",
-        p.config().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "html",
-    ]);
+    let o = p.build(&out, &["--format", "html"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr)
         .contains("kommune.htm: not a template kommunebench knows"));

@@ -73,13 +73,7 @@ pub const ODD_NAMES: &str = "kommunekode;kommune;region\n101;<script>alert(1)</s
 fn markup_characters_in_a_name_stay_literal_in_the_pdf() {
     let p = Project::with(CONFIG, ODD_NAMES, &common::benchmark_csv());
     let out = p.dir.path().join("site");
-    let o = common::run(&[
-        "build",
-        "--config",
-        p.config().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = p.build(&out, &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = folded(&pdftotext(&out.join("pdf/102.pdf")));
     assert!(
