@@ -226,14 +226,18 @@ pub fn render(
     let t = Instant::now();
     if format != Format::Html {
         let pdf = render::pdf::Pdf::new(&templates);
-        site.add(
-            "pdf/rangliste.pdf",
-            pdf.rangliste(&index, &national_charts)?,
+        // The national list is the longest document: compile it beside the appendices.
+        let (rangliste, pdfs) = rayon::join(
+            || pdf.rangliste(&index, &national_charts),
+            || {
+                per_kommune
+                    .par_iter()
+                    .map(|(c, v, ch)| Ok((*c, pdf.bilag(v, ch)?)))
+                    .collect::<anyhow::Result<Vec<(u16, Vec<u8>)>>>()
+            },
         );
-        let pdfs: Vec<(u16, Vec<u8>)> = per_kommune
-            .par_iter()
-            .map(|(c, v, ch)| Ok((*c, pdf.bilag(v, ch)?)))
-            .collect::<anyhow::Result<_>>()?;
+        site.add("pdf/rangliste.pdf", rangliste?);
+        let pdfs = pdfs?;
         for (c, bytes) in pdfs {
             site.add(format!("pdf/{c:03}.pdf"), bytes);
         }

@@ -2,6 +2,10 @@
 
 use clap::Parser;
 
+// Typst allocates heavily across rayon threads; mimalloc beats the system allocator there.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use kommunebench::cli::{Cli, Command};
 
 fn main() {

@@ -6,7 +6,7 @@ use rand_chacha::ChaCha8Rng;
 /// Ranks values ascending (1 = smallest); exact ties share the lowest rank (1, 2, 2, 4).
 pub fn competition_rank(values: &[f64]) -> Vec<u32> {
     let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]).then(a.cmp(&b)));
+    order.sort_unstable_by(|&a, &b| values[a].total_cmp(&values[b]).then(a.cmp(&b)));
     let mut ranks = vec![0u32; values.len()];
     for (pos, &i) in order.iter().enumerate() {
         ranks[i] = if pos > 0 && values[order[pos - 1]] == values[i] {
@@ -42,11 +42,34 @@ pub fn rng(seed: u64) -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(seed)
 }
 
-/// A standard normal draw (Box–Muller), so no distribution crate is needed.
-pub fn normal(rng: &mut ChaCha8Rng) -> f64 {
-    let u1: f64 = 1.0 - rng.random::<f64>(); // (0, 1]
-    let u2: f64 = rng.random::<f64>();
-    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+/// Seeded standard normal draws by Box–Muller (so no distribution crate is needed), using both
+/// values of each pair: the resampling draws millions of them.
+pub struct Normals {
+    rng: ChaCha8Rng,
+    spare: Option<f64>,
+}
+
+impl Normals {
+    /// A stream from a seed.
+    pub fn new(seed: u64) -> Normals {
+        Normals {
+            rng: rng(seed),
+            spare: None,
+        }
+    }
+
+    /// The next standard normal draw.
+    pub fn next_normal(&mut self) -> f64 {
+        if let Some(z) = self.spare.take() {
+            return z;
+        }
+        let u1: f64 = 1.0 - self.rng.random::<f64>(); // (0, 1]
+        let u2: f64 = self.rng.random::<f64>();
+        let r = (-2.0 * u1.ln()).sqrt();
+        let (sin, cos) = (std::f64::consts::TAU * u2).sin_cos();
+        self.spare = Some(r * sin);
+        r * cos
+    }
 }
 
 /// Per-municipality interval from per-draw ranks: the (1−level)/2 and 1−(1−level)/2 quantiles
@@ -76,7 +99,7 @@ pub fn binomial_gap_draws(
     draws: u32,
     seed: u64,
 ) -> Vec<Vec<f64>> {
-    let mut rng = rng(seed);
+    let mut normals = Normals::new(seed);
     let sd: Vec<f64> = actual
         .iter()
         .zip(population)
@@ -89,7 +112,7 @@ pub fn binomial_gap_draws(
         .map(|_| {
             let g: Vec<f64> = (0..gap_pp.len())
                 .map(|i| {
-                    let eps = (normal(&mut rng) * sd[i]).max(-actual[i]);
+                    let eps = (normals.next_normal() * sd[i]).max(-actual[i]);
                     gap_pp[i] + eps / population[i] * 100.0
                 })
                 .collect();
