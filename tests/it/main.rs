@@ -3,6 +3,7 @@
 mod common;
 mod errors;
 mod html;
+mod inputs;
 mod model;
 mod official;
 mod output;
