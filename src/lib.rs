@@ -31,6 +31,7 @@ use crate::cli::Format;
 use crate::config::{Config, Mode};
 use crate::data::Dataset;
 use crate::output::Manifest;
+use crate::render::charts::Sizes;
 use crate::results::Results;
 use crate::site::Site;
 use crate::templates::Templates;
@@ -143,6 +144,14 @@ pub struct Timings {
     pub write: f64,
 }
 
+/// One municipality's view and charts.
+struct Kommune {
+    code: u16,
+    view: view::MunicipalityView,
+    screen: render::charts::ChartSet,
+    print: render::charts::ChartSet,
+}
+
 /// Renders the whole site in memory.
 pub fn render(
     p: &Project,
@@ -186,16 +195,28 @@ pub fn render(
 
     let t = Instant::now();
     let index = views.index();
-    let national_charts = render::charts::charts_for(cfg, res, &views, None)?;
-    // Each municipality's view and charts, computed once and shared by HTML and PDF.
-    let per_kommune: Vec<(u16, view::MunicipalityView, render::charts::ChartSet)> = codes
+    let national_charts = render::charts::charts_for(cfg, res, &views, None, Sizes::SCREEN)?;
+    // Each municipality's view, built once and shared by HTML and PDF, and its charts drawn for
+    // the screen and for print as needed.
+    let charts = |c: u16, sizes: Sizes, wanted: bool| -> anyhow::Result<render::charts::ChartSet> {
+        if wanted {
+            render::charts::charts_for(cfg, res, &views, Some(c), sizes)
+        } else {
+            Ok(Default::default())
+        }
+    };
+    let per_kommune: Vec<Kommune> = codes
         .par_iter()
         .map(|&c| {
-            let v = views
+            let view = views
                 .municipality(c)
                 .ok_or_else(|| anyhow::anyhow!("no view for kommune {c}"))?;
-            let ch = render::charts::charts_for(cfg, res, &views, Some(c))?;
-            Ok((c, v, ch))
+            Ok(Kommune {
+                code: c,
+                view,
+                screen: charts(c, Sizes::SCREEN, format != Format::Pdf)?,
+                print: charts(c, Sizes::PRINT, format != Format::Html)?,
+            })
         })
         .collect::<anyhow::Result<_>>()?;
     if format != Format::Pdf {
@@ -215,7 +236,7 @@ pub fn render(
         site.add(".nojekyll", Vec::new());
         let pages: Vec<(u16, String)> = per_kommune
             .par_iter()
-            .map(|(c, v, ch)| Ok((*c, html.kommune(v, ch)?)))
+            .map(|k| Ok((k.code, html.kommune(&k.view, &k.screen)?)))
             .collect::<anyhow::Result<_>>()?;
         for (c, page) in pages {
             site.add(format!("kommune/{c:03}.html"), page);
@@ -232,7 +253,7 @@ pub fn render(
             || {
                 per_kommune
                     .par_iter()
-                    .map(|(c, v, ch)| Ok((*c, pdf.bilag(v, ch)?)))
+                    .map(|k| Ok((k.code, pdf.bilag(&k.view, &k.print)?)))
                     .collect::<anyhow::Result<Vec<(u16, Vec<u8>)>>>()
             },
         );

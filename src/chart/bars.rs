@@ -4,9 +4,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{
-    err, finish_svg, range_with_zero, register_fonts, FOCUS, FONT_FAMILY, INK, OTHER, WIDTH,
-};
+use super::{err, finish_svg, range_with_zero, register_fonts, FOCUS, FONT_FAMILY, INK, OTHER};
 use crate::fmt;
 
 /// One bar.
@@ -25,6 +23,7 @@ pub struct BarDatum {
 /// Draws the chart; `data` is in rank order (best first). `id` makes element ids unique.
 pub fn gap_bars(
     id: &str,
+    size: (u32, u32),
     group_label: &str,
     data: &[BarDatum],
     decimals: usize,
@@ -32,10 +31,10 @@ pub fn gap_bars(
     register_fonts();
     let n = data.len().max(1);
     let (lo, hi) = range_with_zero(data.iter().map(|d| d.gap_pp));
-    let height = 300;
+    let (width, height) = size;
     let mut buf = String::new();
     {
-        let root = SVGBackend::with_string(&mut buf, (WIDTH, height)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut buf, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(err("bar"))?;
         let mut chart = ChartBuilder::on(&root)
             .margin_top(28)
@@ -102,7 +101,9 @@ pub fn gap_bars(
             ));
         }
         if let Some((i, d)) = data.iter().enumerate().find(|(_, d)| d.focus) {
-            labels.retain(|(j, _, _)| *j != i);
+            // The focus label sits at the top; a best/worst label near it would collide.
+            let near = (data.len() / 4).max(1);
+            labels.retain(|(j, _, _)| j.abs_diff(i) > near);
             labels.push((
                 i,
                 format!("{} ({})", d.name, fmt::signed(d.gap_pp, decimals)),

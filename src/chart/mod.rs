@@ -34,9 +34,6 @@ pub const SHADE: RGBColor = RGBColor(0xE3, 0xF0, 0xF7);
 /// Axis and text colour.
 pub const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
 
-/// Chart width in SVG pixels.
-pub const WIDTH: u32 = 760;
-
 static FONTS: Once = Once::new();
 
 /// Registers the bundled font with plotters (idempotent).

@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::{err, finish_svg, register_fonts, FOCUS, FONT_FAMILY, INK, OTHER, SHADE, WIDTH};
+use super::{err, finish_svg, register_fonts, FOCUS, FONT_FAMILY, INK, OTHER, SHADE};
 use crate::fmt;
 
 /// One dot.
@@ -22,6 +22,7 @@ pub struct ScatterDatum {
 /// Draws the chart.
 pub fn expected_vs_actual(
     id: &str,
+    size: (u32, u32),
     group_label: &str,
     data: &[ScatterDatum],
     decimals: usize,
@@ -42,10 +43,10 @@ pub fn expected_vs_actual(
     }
     let pad = ((hi - lo) * 0.06).max(0.1);
     let (lo, hi) = ((lo - pad).max(0.0), hi + pad);
-    let height = 420;
+    let (width, height) = size;
     let mut buf = String::new();
     {
-        let root = SVGBackend::with_string(&mut buf, (WIDTH, height)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut buf, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(err("scatter"))?;
         let mut chart = ChartBuilder::on(&root)
             .margin(16)
@@ -53,12 +54,7 @@ pub fn expected_vs_actual(
             .y_label_area_size(60)
             .build_cartesian_2d(lo..hi, lo..hi)
             .map_err(err("scatter"))?;
-        chart
-            .draw_series(std::iter::once(Polygon::new(
-                vec![(lo, lo), (hi, hi), (hi, lo)],
-                SHADE.filled(),
-            )))
-            .map_err(err("scatter"))?;
+
         chart
             .configure_mesh()
             .light_line_style(WHITE)
@@ -70,6 +66,13 @@ pub fn expected_vs_actual(
             .x_label_formatter(&|v| fmt::number(*v, 1))
             .y_label_formatter(&|v| fmt::number(*v, 1))
             .draw()
+            .map_err(err("scatter"))?;
+        // Shade after the grid, so the area reads as one surface.
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                vec![(lo, lo), (hi, hi), (hi, lo)],
+                SHADE.filled(),
+            )))
             .map_err(err("scatter"))?;
         chart
             .draw_series(LineSeries::new([(lo, lo), (hi, hi)], INK.stroke_width(1)))

@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{err, finish_svg, range_with_zero, register_fonts, FOCUS, FONT_FAMILY, INK, WIDTH};
+use super::{err, finish_svg, range_with_zero, register_fonts, FOCUS, FONT_FAMILY, INK};
 use crate::fmt;
 
 /// One period.
@@ -19,6 +19,7 @@ pub struct TrendDatum {
 /// Draws the chart.
 pub fn gap_trend(
     id: &str,
+    size: (u32, u32),
     name: &str,
     group_label: &str,
     data: &[TrendDatum],
@@ -27,10 +28,10 @@ pub fn gap_trend(
     register_fonts();
     let m = data.len().max(1);
     let (lo, hi) = range_with_zero(data.iter().map(|d| d.gap_pp));
-    let height = 260;
+    let (width, height) = size;
     let mut buf = String::new();
     {
-        let root = SVGBackend::with_string(&mut buf, (WIDTH, height)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut buf, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(err("trend"))?;
         let mut chart = ChartBuilder::on(&root)
             .margin_top(16)

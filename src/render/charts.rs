@@ -24,12 +24,41 @@ pub struct GroupCharts {
 /// group id → charts.
 pub type ChartSet = BTreeMap<String, GroupCharts>;
 
+/// SVG sizes (pixels) of the three chart kinds. The drawing is the same; the size decides how
+/// large the text comes out where the chart is scaled to its place on a screen or an A4 page.
+#[derive(Debug, Clone, Copy)]
+pub struct Sizes {
+    /// Sorted gap bars.
+    pub bars: (u32, u32),
+    /// Expected vs actual.
+    pub scatter: (u32, u32),
+    /// Gap over time.
+    pub trend: (u32, u32),
+}
+
+impl Sizes {
+    /// Web pages and full-width print (the national list).
+    pub const SCREEN: Sizes = Sizes {
+        bars: (760, 300),
+        scatter: (760, 420),
+        trend: (760, 260),
+    };
+    /// The appendix, where bar charts stand two abreast and the others at ¾ width, so their
+    /// 12-pixel text prints at about 6 pt.
+    pub const PRINT: Sizes = Sizes {
+        bars: (520, 300),
+        scatter: (560, 380),
+        trend: (560, 220),
+    };
+}
+
 /// Charts for a municipality (`Some(code)`) or the national pages (`None`).
 pub fn charts_for(
     cfg: &Config,
     res: &Results,
     views: &ViewBuilder,
     code: Option<u16>,
+    sizes: Sizes,
 ) -> anyhow::Result<ChartSet> {
     let cur = &res.current;
     let dec = cfg.presentation.decimals;
@@ -61,9 +90,16 @@ pub fn charts_for(
             })
             .collect();
         let mut gc = GroupCharts {
-            bars: chart::gap_bars(&format!("{prefix}-{gid}-bars"), label, &bars, dec)?,
+            bars: chart::gap_bars(
+                &format!("{prefix}-{gid}-bars"),
+                sizes.bars,
+                label,
+                &bars,
+                dec,
+            )?,
             scatter: chart::expected_vs_actual(
                 &format!("{prefix}-{gid}-scatter"),
+                sizes.scatter,
                 label,
                 &dots,
                 dec,
@@ -85,8 +121,14 @@ pub fn charts_for(
                 .row(cur, gid, code)
                 .map(|r| r.kommune.as_str())
                 .unwrap_or_default();
-            gc.trend =
-                chart::gap_trend(&format!("{prefix}-{gid}-trend"), name, label, &points, dec)?;
+            gc.trend = chart::gap_trend(
+                &format!("{prefix}-{gid}-trend"),
+                sizes.trend,
+                name,
+                label,
+                &points,
+                dec,
+            )?;
         }
         out.insert(gid.clone(), gc);
     }
