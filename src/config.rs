@@ -491,6 +491,15 @@ impl Config {
         self.groups.iter().find(|g| g.id.get_ref() == id)
     }
 
+    /// The group the headline sentence and the appendix's comparison are about: the first
+    /// total group, or the first group when there is no total.
+    pub fn headline_group(&self) -> &GroupConfig {
+        self.groups
+            .iter()
+            .find(|g| g.is_total())
+            .unwrap_or(&self.groups[0])
+    }
+
     /// Variables and method used for a group in model mode.
     pub fn model_spec(&self, group_id: &str) -> (Vec<String>, Method) {
         let over = self.expected.groups.get(group_id);

@@ -564,15 +564,7 @@ impl<'a> ViewBuilder<'a> {
     pub fn municipality(&self, code: u16) -> Option<MunicipalityView> {
         let cur = &self.res.current;
         let since = self.since();
-        let headline_group = self
-            .cfg
-            .groups
-            .iter()
-            .find(|g| g.is_total())
-            .unwrap_or(&self.cfg.groups[0])
-            .id
-            .get_ref()
-            .clone();
+        let headline_group = self.cfg.headline_group().id.get_ref().clone();
         let head_row = self.res.row(cur, &headline_group, code)?;
         let head_cfg = self.cfg.group(&headline_group).expect("configured");
         let head = self.facts(head_row, &head_cfg.label, head_cfg.is_total(), &since);

@@ -34,6 +34,8 @@ pub struct Sizes {
     pub scatter: (u32, u32),
     /// Gap over time.
     pub trend: (u32, u32),
+    /// A trend chart for every group (web pages) or only for the headline group (appendix).
+    pub every_trend: bool,
 }
 
 impl Sizes {
@@ -42,13 +44,15 @@ impl Sizes {
         bars: (760, 300),
         scatter: (760, 420),
         trend: (760, 260),
+        every_trend: true,
     };
-    /// The appendix, where bar charts stand two abreast and the others at ¾ width, so their
+    /// The appendix, where bar charts stand two abreast and the others at about ⅔ width, so their
     /// 12-pixel text prints at about 6 pt.
     pub const PRINT: Sizes = Sizes {
         bars: (520, 300),
         scatter: (560, 380),
         trend: (560, 220),
+        every_trend: false,
     };
 }
 
@@ -66,9 +70,11 @@ pub fn charts_for(
         Some(c) => format!("k{c:03}"),
         None => "dk".to_string(),
     };
+    let headline = cfg.headline_group().id.get_ref();
     let mut out = ChartSet::new();
     for gid in &res.groups {
-        let label = &cfg.group(gid).expect("configured").label;
+        let group = cfg.group(gid).expect("configured");
+        let label = &group.label;
         let ranked = views.ranked(cur, gid);
         let bars: Vec<BarDatum> = ranked
             .iter()
@@ -97,16 +103,21 @@ pub fn charts_for(
                 &bars,
                 dec,
             )?,
-            scatter: chart::expected_vs_actual(
+            scatter: String::new(),
+            trend: String::new(),
+        };
+        // Municipality pages and appendices show the scatter for the total only.
+        if code.is_none() || group.is_total() {
+            gc.scatter = chart::expected_vs_actual(
                 &format!("{prefix}-{gid}-scatter"),
                 sizes.scatter,
                 label,
                 &dots,
                 dec,
-            )?,
-            trend: String::new(),
-        };
-        if let Some(code) = code {
+            )?;
+        }
+        let wants_trend = sizes.every_trend || gid == headline;
+        if let Some(code) = code.filter(|_| wants_trend) {
             let points: Vec<TrendDatum> = res
                 .periods
                 .iter()
