@@ -223,7 +223,7 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
     match cfg.expected.mode {
         Mode::Supplied => {
             for (key, base) in &bases {
-                expected.insert(key.clone(), supplied_expected_shares(cfg, ds, key, base)?);
+                expected.insert(key.clone(), supplied_expected_shares(ds, key, base)?);
             }
         }
         Mode::Model => {
@@ -396,7 +396,6 @@ fn bases_for_period(
 }
 
 fn supplied_expected_shares(
-    cfg: &Config,
     ds: &Dataset,
     key: &(String, String),
     base: &Base,
@@ -406,7 +405,6 @@ fn supplied_expected_shares(
         .enumerate()
         .map(|(i, f)| {
             f.expected_share.or_else(|| f.expected.map(|e| e / base.population[i] * 100.0)).ok_or_else(|| {
-                let _ = cfg;
                 input_error(format!(
                     "period {}, group {}, kommune {} {}: expected.mode is \"supplied\" but the data has no expected count or share",
                     key.0,

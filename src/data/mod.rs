@@ -9,7 +9,7 @@ mod number;
 mod table;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
@@ -451,10 +451,6 @@ fn add(into: &mut Option<f64>, v: Option<f64>) {
     }
 }
 
-/// The path as a user-facing string.
-pub fn display(p: &Path) -> String {
-    PathBuf::from(p).display().to_string()
-}
 
 #[cfg(test)]
 mod tests {
