@@ -451,7 +451,6 @@ fn add(into: &mut Option<f64>, v: Option<f64>) {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
