@@ -1,26 +1,21 @@
 //! kommunebench: Danish municipal employment benchmark data → ranked results, an HTML site and
 //! A4 PDF appendices (bilag).
 //!
-//! The stages, each data in and data out: [`config`] → [`data`] → [`results`] (expected,
-//! [`rank`], [`model`], [`peers`]) → [`view`] → [`chart`] → [`render`] → [`site`] (the only writer).
+//! Data flows one way through the stages, each a folder: [`config`] (checked TOML) → [`input`]
+//! (files → dataset) → [`compute`] (expected, ranks, intervals, improvement, peers) → [`report`]
+//! (the view model: every page decision and sentence) → [`render`] (HTML, PDF, data files) →
+//! [`site`] (the only writer). [`keys`] holds the typed keys they share.
 
-pub mod chart;
 pub mod cli;
+pub mod compute;
 pub mod config;
-pub mod data;
 pub mod error;
-pub mod fmt;
-pub mod model;
-pub mod output;
-pub mod peers;
-pub mod period;
-pub mod rank;
+pub mod input;
+pub mod keys;
 pub mod render;
-pub mod results;
-pub mod sentences;
+pub mod report;
 pub mod site;
 pub mod templates;
-pub mod view;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -28,14 +23,14 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::cli::Format;
+use crate::compute::Results;
 use crate::config::{Config, Mode};
-use crate::data::Dataset;
-use crate::output::Manifest;
-use crate::render::charts::Sizes;
-use crate::results::Results;
+use crate::input::{Dataset, Manifest};
+use crate::keys::Kommunekode;
+use crate::render::{RenderContext, Renderer};
+use crate::report::ViewBuilder;
 use crate::site::Site;
 use crate::templates::Templates;
-use crate::view::ViewBuilder;
 
 /// Options of `kommunebench build`.
 #[derive(Debug, Clone)]
@@ -54,21 +49,21 @@ pub struct BuildOptions {
 
 /// A loaded and computed project: everything the renderers need.
 pub struct Project {
-    /// The config.
+    /// The checked config.
     pub config: Config,
-    /// The data.
+    /// The data as loaded.
     pub dataset: Dataset,
-    /// The results.
+    /// The computed lists.
     pub results: Results,
-    /// Provenance.
+    /// Provenance of config and inputs.
     pub manifest: Manifest,
 }
 
 /// Loads config and data and computes the results (no output).
 pub fn load(config: &Path) -> anyhow::Result<Project> {
     let cfg = Config::load(config)?;
-    let ds = data::load(&cfg)?;
-    let res = results::compute(&cfg, &ds)?;
+    let ds = input::load(&cfg)?;
+    let res = compute::compute(&cfg, &ds)?;
     let manifest = Manifest::new(&cfg, &ds);
     Ok(Project {
         config: cfg,
@@ -92,32 +87,30 @@ pub fn check(config: &Path) -> anyhow::Result<String> {
             Mode::Model => "model (expected figures fitted on rammevilkår)",
         }
     ));
-    s.push_str(&format!(
-        "periods: {} ({})\n",
-        res.periods.join(", "),
-        res.periods.len()
-    ));
+    let labels: Vec<&str> = res.periods.iter().map(|p| p.label()).collect();
+    s.push_str(&format!("periods: {} ({})\n", labels.join(", "), labels.len()));
     s.push_str(&format!(
         "current period: {}; improvement against: {}\n",
         res.current,
         res.comparison
-            .as_deref()
-            .unwrap_or("none (comparison period not in the data)")
+            .as_ref()
+            .map_or("none (comparison period not in the data)", |p| p.label())
     ));
     s.push_str("groups:\n");
     for g in &cfg.groups {
         let total = if g.is_total() {
-            format!(" = {}", g.total_of.join(" + "))
+            let ids: Vec<&str> = g.total_of.iter().map(|m| m.as_str()).collect();
+            format!(" = {}", ids.join(" + "))
         } else {
             String::new()
         };
-        s.push_str(&format!("  {} ({}){total}\n", g.id.get_ref(), g.label));
+        s.push_str(&format!("  {} ({}){total}\n", g.id, g.label));
     }
     s.push_str(&format!(
         "municipalities: {}\n",
         p.dataset.municipalities.len()
     ));
-    s.push_str(&format!("result rows: {}\n", res.rows.len()));
+    s.push_str(&format!("result rows: {}\n", res.rows().count()));
     if let Some(m) = &res.model {
         s.push_str(&format!("model fits for {}:\n", res.current));
         for f in m.fits.iter().filter(|f| f.period == res.current) {
@@ -131,25 +124,32 @@ pub fn check(config: &Path) -> anyhow::Result<String> {
     Ok(s)
 }
 
-/// Timings of a build, in seconds.
+/// Seconds spent per stage of a build (renderers by name).
 #[derive(Debug, Clone, Default)]
 pub struct Timings {
     /// Config, data, results.
     pub load: f64,
-    /// Charts and HTML.
-    pub html: f64,
-    /// PDFs.
-    pub pdf: f64,
+    /// Views of every page.
+    pub views: f64,
+    /// Each renderer, in the order they ran.
+    pub renderers: Vec<(&'static str, f64)>,
     /// Writing the folder.
     pub write: f64,
 }
 
-/// One municipality's view and charts.
-struct Kommune {
-    code: u16,
-    view: view::MunicipalityView,
-    screen: render::charts::ChartSet,
-    print: render::charts::ChartSet,
+/// The renderers a format asks for, data files first.
+pub fn renderers(format: Format) -> Vec<Box<dyn Renderer>> {
+    let mut out: Vec<Box<dyn Renderer>> = vec![Box::new(render::data::DataFiles)];
+    if format != Format::Pdf {
+        out.push(Box::new(render::html::HtmlSite));
+    }
+    if format != Format::Html {
+        out.push(Box::new(render::pdf::PdfReports));
+    }
+    if std::env::var_os(render::DUMP_VIEW_VAR).is_some_and(|v| !v.is_empty()) {
+        out.push(Box::new(render::ViewDump));
+    }
+    out
 }
 
 /// Renders the whole site in memory.
@@ -161,109 +161,48 @@ pub fn render(
 ) -> anyhow::Result<Site> {
     let cfg = &p.config;
     let res = &p.results;
-    let templates_dir = cfg
-        .output
-        .templates_dir
-        .as_ref()
-        .map(|t| cfg.resolve(t.get_ref()));
-    let templates = Templates::load(templates_dir.as_deref())?;
+    let templates = Templates::load(cfg.templates_dir.as_deref())?;
+    let t = Instant::now();
     let views = ViewBuilder::new(cfg, &p.dataset, res, &p.manifest);
-    let codes: Vec<u16> = match kommune {
+    let codes: Vec<Kommunekode> = match kommune.map(Kommunekode) {
         Some(c) => {
-            if res.row(&res.current, &res.groups[0], c).is_none() {
-                bail_input!("--kommune {c}: no municipality with that kommunekode in the data");
+            if !res.codes().contains(&c) {
+                bail_input!(
+                    "--kommune {}: no municipality with that kommunekode in the data",
+                    c.get()
+                );
             }
             vec![c]
         }
-        None => res
-            .list(&res.current, &res.groups[0])
-            .iter()
-            .map(|r| r.kommunekode)
-            .collect(),
+        None => res.codes(),
     };
-
-    let mut site = Site::default();
-    site.add("data/results.csv", output::results_csv(res)?);
-    site.add("data/national.csv", output::national_csv(res)?);
-    site.add("data/comparison.csv", output::comparison_csv(res)?);
-    site.add("data/results.json", output::results_json(cfg, res)?);
-    site.add("data/manifest.json", output::json(&p.manifest)?);
-    site.add("data/results.xlsx", render::xlsx::results_xlsx(cfg, res)?);
-    if let Some(m) = &res.model {
-        site.add("data/model.json", output::json(m)?);
-    }
-
-    let t = Instant::now();
-    let index = views.index();
-    let national_charts = render::charts::charts_for(cfg, res, &views, None, Sizes::SCREEN)?;
-    // Each municipality's view, built once and shared by HTML and PDF, and its charts drawn for
-    // the screen and for print as needed.
-    let charts = |c: u16, sizes: Sizes, wanted: bool| -> anyhow::Result<render::charts::ChartSet> {
-        if wanted {
-            render::charts::charts_for(cfg, res, &views, Some(c), sizes)
-        } else {
-            Ok(Default::default())
-        }
-    };
-    let per_kommune: Vec<Kommune> = codes
+    let municipalities = codes
         .par_iter()
         .map(|&c| {
             let view = views
                 .municipality(c)
                 .ok_or_else(|| anyhow::anyhow!("no view for kommune {c}"))?;
-            Ok(Kommune {
-                code: c,
-                view,
-                screen: charts(c, Sizes::SCREEN, format != Format::Pdf)?,
-                print: charts(c, Sizes::PRINT, format != Format::Html)?,
-            })
+            Ok((c, view))
         })
         .collect::<anyhow::Result<_>>()?;
-    if format != Format::Pdf {
-        let html = render::html::Html::new(&templates)?;
-        site.add("index.html", html.index(&index, &national_charts)?);
-        site.add("metode.html", html.metode(&index)?);
-        site.add(
-            "assets/style.css",
-            templates.get("style.css").as_bytes().to_vec(),
-        );
-        site.add("assets/DejaVuSans.ttf", chart::FONT_REGULAR.to_vec());
-        site.add("assets/DejaVuSans-Bold.ttf", chart::FONT_BOLD.to_vec());
-        site.add(
-            "assets/LICENSE-DejaVu.txt",
-            include_bytes!("../report-templates/fonts/LICENSE-DejaVu.txt").to_vec(),
-        );
-        site.add(".nojekyll", Vec::new());
-        let pages: Vec<(u16, String)> = per_kommune
-            .par_iter()
-            .map(|k| Ok((k.code, html.kommune(&k.view, &k.screen)?)))
-            .collect::<anyhow::Result<_>>()?;
-        for (c, page) in pages {
-            site.add(format!("kommune/{c:03}.html"), page);
+    let ctx = RenderContext {
+        config: cfg,
+        dataset: &p.dataset,
+        results: res,
+        manifest: &p.manifest,
+        templates: &templates,
+        index: views.index(),
+        municipalities,
+    };
+    timings.views = t.elapsed().as_secs_f64();
+    let mut site = Site::default();
+    for r in renderers(format) {
+        let t = Instant::now();
+        for (path, bytes) in r.render(&ctx)? {
+            site.add(path, bytes);
         }
+        timings.renderers.push((r.name(), t.elapsed().as_secs_f64()));
     }
-    timings.html = t.elapsed().as_secs_f64();
-
-    let t = Instant::now();
-    if format != Format::Html {
-        let pdf = render::pdf::Pdf::new(&templates);
-        // The national list is the longest document: compile it beside the appendices.
-        let (rangliste, pdfs) = rayon::join(
-            || pdf.rangliste(&index, &national_charts),
-            || {
-                per_kommune
-                    .par_iter()
-                    .map(|k| Ok((k.code, pdf.bilag(&k.view, &k.print)?)))
-                    .collect::<anyhow::Result<Vec<(u16, Vec<u8>)>>>()
-            },
-        );
-        site.add("pdf/rangliste.pdf", rangliste?);
-        let pdfs = pdfs?;
-        for (c, bytes) in pdfs {
-            site.add(format!("pdf/{c:03}.pdf"), bytes);
-        }
-    }
-    timings.pdf = t.elapsed().as_secs_f64();
     Ok(site)
 }
 
@@ -281,17 +220,19 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<String> {
     timings.write = t.elapsed().as_secs_f64();
     let pages = site.files().keys().filter(|k| k.ends_with(".html")).count();
     let pdfs = site.files().keys().filter(|k| k.ends_with(".pdf")).count();
+    let stages: Vec<String> = std::iter::once(format!("load {:.2}", timings.load))
+        .chain(std::iter::once(format!("views {:.2}", timings.views)))
+        .chain(timings.renderers.iter().map(|(n, s)| format!("{n} {s:.2}")))
+        .chain(std::iter::once(format!("write {:.2}", timings.write)))
+        .collect();
     Ok(format!(
-        "built {} ({} files, {:.1} MB: {pages} HTML pages, {pdfs} PDFs) for {} in {:.2} s (load {:.2}, html {:.2}, pdf {:.2}, write {:.2}); input hash {}",
+        "built {} ({} files, {:.1} MB: {pages} HTML pages, {pdfs} PDFs) for {} in {:.2} s ({}); input hash {}",
         opts.out.display(),
         site.len() + 1,
         site.bytes() as f64 / 1e6,
         p.results.current,
         start.elapsed().as_secs_f64(),
-        timings.load,
-        timings.html,
-        timings.pdf,
-        timings.write,
+        stages.join(", "),
         p.manifest.short_hash()
     ))
 }

@@ -38,7 +38,6 @@ pub const DEFAULTS: &[(&str, &str)] = &[
 #[derive(Debug, Clone)]
 pub struct Templates {
     files: BTreeMap<&'static str, String>,
-    overridden: Vec<String>,
 }
 
 impl Templates {
@@ -46,7 +45,6 @@ impl Templates {
     pub fn load(dir: Option<&Path>) -> anyhow::Result<Templates> {
         let mut files: BTreeMap<&'static str, String> =
             DEFAULTS.iter().map(|(n, t)| (*n, t.to_string())).collect();
-        let mut overridden = Vec::new();
         if let Some(dir) = dir {
             let mut entries: Vec<_> = fs::read_dir(dir)
                 .map_err(|e| {
@@ -75,20 +73,14 @@ impl Templates {
                     ))
                 })?;
                 files.insert(key, text);
-                overridden.push(name);
             }
         }
-        Ok(Templates { files, overridden })
+        Ok(Templates { files })
     }
 
     /// A template's text.
     pub fn get(&self, name: &str) -> &str {
         self.files.get(name).map(String::as_str).unwrap_or("")
-    }
-
-    /// The names of the templates the user replaced.
-    pub fn overridden(&self) -> &[String] {
-        &self.overridden
     }
 }
 

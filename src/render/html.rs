@@ -5,11 +5,51 @@ use std::collections::BTreeMap;
 
 use minijinja::value::Serde;
 use minijinja::{context, Environment, Value};
+use rayon::prelude::*;
 
-use super::charts::ChartSet;
+use super::chart::{self, ChartSet, FONT_BOLD, FONT_REGULAR};
+use super::{Files, RenderContext, Renderer};
 use crate::error::input_error;
+use crate::report::charts::{plan, Medium};
 use crate::templates::Templates;
-use crate::view::{IndexView, MunicipalityView};
+
+/// The web site: index, method page, a page per municipality, CSS and fonts.
+pub struct HtmlSite;
+
+impl Renderer for HtmlSite {
+    fn name(&self) -> &'static str {
+        "html"
+    }
+
+    fn render(&self, ctx: &RenderContext) -> anyhow::Result<Files> {
+        let html = Html::new(ctx.templates)?;
+        let (cfg, res) = (ctx.config, ctx.results);
+        let national = chart::draw(&plan(cfg, res, None, Medium::Screen))?;
+        let mut files: Files = vec![
+            ("index.html".into(), html.render("index.html", &ctx.index, Some(&national), "")?.into()),
+            ("metode.html".into(), html.render("metode.html", &ctx.index, None, "")?.into()),
+            ("assets/style.css".into(), ctx.templates.get("style.css").as_bytes().to_vec()),
+            ("assets/DejaVuSans.ttf".into(), FONT_REGULAR.to_vec()),
+            ("assets/DejaVuSans-Bold.ttf".into(), FONT_BOLD.to_vec()),
+            (
+                "assets/LICENSE-DejaVu.txt".into(),
+                include_bytes!("../../report-templates/fonts/LICENSE-DejaVu.txt").to_vec(),
+            ),
+            (".nojekyll".into(), Vec::new()),
+        ];
+        let pages: Files = ctx
+            .municipalities
+            .par_iter()
+            .map(|(code, v)| {
+                let charts = chart::draw(&plan(cfg, res, Some(*code), Medium::Screen))?;
+                let page = html.render("kommune.html", v, Some(&charts), "../")?;
+                Ok((format!("kommune/{code}.html"), page.into_bytes()))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        files.extend(pages);
+        Ok(files)
+    }
+}
 
 /// A configured template environment.
 pub struct Html {
@@ -54,34 +94,21 @@ impl Html {
         Ok(Html { env })
     }
 
-    fn render(&self, name: &str, ctx: Value) -> anyhow::Result<String> {
+    /// Renders a page template with its view (`v`), charts and the way back to the site root.
+    pub fn render<V: serde::Serialize>(
+        &self,
+        name: &str,
+        view: &V,
+        charts: Option<&ChartSet>,
+        root: &str,
+    ) -> anyhow::Result<String> {
+        let ctx = match charts {
+            Some(c) => context! { v => Value::from(Serde(view)), charts => charts_value(c), root => root },
+            None => context! { v => Value::from(Serde(view)), root => root },
+        };
         self.env
             .get_template(name)
             .and_then(|t| t.render(ctx))
             .map_err(template_error)
-    }
-
-    /// `index.html`.
-    pub fn index(&self, v: &IndexView, charts: &ChartSet) -> anyhow::Result<String> {
-        self.render(
-            "index.html",
-            context! { v => Value::from(Serde(v)), charts => charts_value(charts), root => "" },
-        )
-    }
-
-    /// `metode.html`.
-    pub fn metode(&self, v: &IndexView) -> anyhow::Result<String> {
-        self.render(
-            "metode.html",
-            context! { v => Value::from(Serde(v)), root => "" },
-        )
-    }
-
-    /// `kommune/<code>.html`.
-    pub fn kommune(&self, v: &MunicipalityView, charts: &ChartSet) -> anyhow::Result<String> {
-        self.render(
-            "kommune.html",
-            context! { v => Value::from(Serde(v)), charts => charts_value(charts), root => "../" },
-        )
     }
 }

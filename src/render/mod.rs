@@ -1,6 +1,66 @@
-//! Renderers: each turns the view model (and charts) into files in memory; only `site` writes.
+//! Render stage: one [`Renderer`] per output — HTML pages, PDF appendices, data files — each
+//! turning the same [`RenderContext`] into files in memory. Only `site` writes to disk; adding
+//! an output is one more renderer.
 
-pub mod charts;
+pub mod chart;
+pub mod data;
 pub mod html;
 pub mod pdf;
 pub mod xlsx;
+
+use crate::compute::Results;
+use crate::config::Config;
+use crate::input::{Dataset, Manifest};
+use crate::keys::Kommunekode;
+use crate::report::{IndexView, MunicipalityView};
+use crate::templates::Templates;
+
+/// Files a renderer produced: path relative to the site root (with `/`) → bytes.
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// Everything a renderer may read, built once per build.
+pub struct RenderContext<'a> {
+    /// The checked config.
+    pub config: &'a Config,
+    /// The data as loaded.
+    pub dataset: &'a Dataset,
+    /// The computed lists.
+    pub results: &'a Results,
+    /// Provenance.
+    pub manifest: &'a Manifest,
+    /// The templates in effect.
+    pub templates: &'a Templates,
+    /// The national pages' view.
+    pub index: IndexView,
+    /// The municipalities this build renders, with their views.
+    pub municipalities: Vec<(Kommunekode, MunicipalityView)>,
+}
+
+/// One output.
+pub trait Renderer: Sync {
+    /// A short name, for timings and messages.
+    fn name(&self) -> &'static str;
+    /// The files of this output.
+    fn render(&self, ctx: &RenderContext) -> anyhow::Result<Files>;
+}
+
+/// The environment variable that makes a build write each page's view model as JSON beside it
+/// (`index.view.json`, `kommune/<kode>.view.json`), to see what a template receives.
+pub const DUMP_VIEW_VAR: &str = "KOMMUNEBENCH_DUMP_VIEW";
+
+/// Each page's view as JSON (see [`DUMP_VIEW_VAR`]).
+pub struct ViewDump;
+
+impl Renderer for ViewDump {
+    fn name(&self) -> &'static str {
+        "view-dump"
+    }
+
+    fn render(&self, ctx: &RenderContext) -> anyhow::Result<Files> {
+        let mut files = vec![("index.view.json".to_string(), data::json(&ctx.index)?)];
+        for (code, v) in &ctx.municipalities {
+            files.push((format!("kommune/{code}.view.json"), data::json(v)?));
+        }
+        Ok(files)
+    }
+}

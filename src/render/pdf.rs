@@ -2,6 +2,9 @@
 //! data goes in as `sys.inputs` (a dictionary built from the view model's JSON), never spliced
 //! into Typst markup, so names with `#`, `*`, `$` or `]` are just text.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
 use serde::Serialize;
 use typst::diag::{Severity, SourceDiagnostic};
 use typst::foundations::{Dict, Smart};
@@ -10,14 +13,74 @@ use typst_as_lib::TypstEngine;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
-use super::charts::ChartSet;
-use crate::chart::{FONT_BOLD, FONT_REGULAR};
+use super::chart::{self, ChartSet, FONT_BOLD, FONT_REGULAR};
+use super::{Files, RenderContext, Renderer};
 use crate::error::input_error;
+use crate::report::charts::{plan, Medium};
+use crate::report::{IndexView, MunicipalityView};
 use crate::templates::Templates;
-use crate::view::{IndexView, MunicipalityView};
 
-/// The PDF standard the appendices claim (checked by Typst while exporting).
-pub const STANDARD: &str = "PDF/UA-1 (tagged, accessible PDF)";
+/// The appendices (`pdf/<kode>.pdf`) and the national list (`pdf/rangliste.pdf`).
+pub struct PdfReports;
+
+impl Renderer for PdfReports {
+    fn name(&self) -> &'static str {
+        "pdf"
+    }
+
+    fn render(&self, ctx: &RenderContext) -> anyhow::Result<Files> {
+        let pdf = Pdf::new(ctx.templates);
+        let (cfg, res) = (ctx.config, ctx.results);
+        // The national list is the longest document; it is job 0, so it starts first.
+        let jobs = ctx.municipalities.len() + 1;
+        let docs = run_on_plain_threads(jobs, |i| {
+            if i == 0 {
+                let charts = chart::draw(&plan(cfg, res, None, Medium::Screen))?;
+                return Ok(("pdf/rangliste.pdf".to_string(), pdf.rangliste(&ctx.index, &charts)?));
+            }
+            let (code, view) = &ctx.municipalities[i - 1];
+            let charts = chart::draw(&plan(cfg, res, Some(*code), Medium::Print))?;
+            Ok((format!("pdf/{code}.pdf"), pdf.bilag(view, &charts)?))
+        })?;
+        Ok(docs)
+    }
+}
+
+/// Runs `jobs` jobs on as many plain threads as rayon has, results in job order.
+///
+/// Not on rayon itself: Typst's PDF writer (krilla) calls `rayon::yield_now` while finishing a
+/// document, which inside a rayon pool runs other queued appendices on the same stack; a few
+/// hundred of them nested overflow it. On a plain thread `yield_now` does nothing.
+fn run_on_plain_threads<T: Send>(
+    jobs: usize,
+    job: impl Fn(usize) -> anyhow::Result<T> + Sync,
+) -> anyhow::Result<Vec<T>> {
+    let next = AtomicUsize::new(0);
+    let out: Mutex<Vec<Option<anyhow::Result<T>>>> = Mutex::new((0..jobs).map(|_| None).collect());
+    let workers = rayon::current_num_threads().clamp(1, jobs.max(1));
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= jobs {
+                    break;
+                }
+                let r = job(i);
+                let failed = r.is_err();
+                out.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(r);
+                if failed {
+                    // Stop handing out work; the first error in job order is reported.
+                    next.store(jobs, Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    out.into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .flatten()
+        .collect()
+}
 
 /// A Typst engine with the fonts and templates loaded once.
 pub struct Pdf {

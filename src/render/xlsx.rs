@@ -2,8 +2,9 @@
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 
+use crate::compute::Results;
 use crate::config::Config;
-use crate::results::Results;
+use crate::keys::GroupId;
 
 fn err(e: rust_xlsxwriter::XlsxError) -> anyhow::Error {
     anyhow::anyhow!("writing results.xlsx failed: {e}")
@@ -22,7 +23,7 @@ pub fn results_xlsx(cfg: &Config, res: &Results) -> anyhow::Result<Vec<u8>> {
     let dec = Format::new().set_num_format("0.00");
     let int = Format::new().set_num_format("#,##0");
 
-    let label = |g: &str| {
+    let label = |g: &GroupId| {
         cfg.group(g)
             .map(|g| g.label.clone())
             .unwrap_or_else(|| g.to_string())
@@ -51,11 +52,13 @@ pub fn results_xlsx(cfg: &Config, res: &Results) -> anyhow::Result<Vec<u8>> {
         ws.write_string_with_format(0, c as u16, *h, &bold)
             .map_err(err)?;
     }
-    for (i, r) in res.rows.iter().enumerate() {
+    let mut n_rows = 0u32;
+    for (i, r) in res.rows().enumerate() {
         let row = i as u32 + 1;
-        ws.write_string(row, 0, &r.period).map_err(err)?;
+        n_rows = row;
+        ws.write_string(row, 0, r.period.label()).map_err(err)?;
         ws.write_string(row, 1, label(&r.group)).map_err(err)?;
-        ws.write_number(row, 2, f64::from(r.kommunekode))
+        ws.write_number(row, 2, f64::from(r.kommunekode.get()))
             .map_err(err)?;
         ws.write_string(row, 3, &r.kommune).map_err(err)?;
         ws.write_number_with_format(row, 4, r.population, &int)
@@ -89,7 +92,7 @@ pub fn results_xlsx(cfg: &Config, res: &Results) -> anyhow::Result<Vec<u8>> {
             .map_err(err)?;
     }
     ws.set_freeze_panes(1, 0).map_err(err)?;
-    ws.autofilter(0, 0, res.rows.len() as u32, headers.len() as u16 - 1)
+    ws.autofilter(0, 0, n_rows, headers.len() as u16 - 1)
         .map_err(err)?;
 
     let ws = wb.add_worksheet().set_name("Hele landet").map_err(err)?;
@@ -108,9 +111,9 @@ pub fn results_xlsx(cfg: &Config, res: &Results) -> anyhow::Result<Vec<u8>> {
         ws.write_string_with_format(0, c as u16, *h, &bold)
             .map_err(err)?;
     }
-    for (i, n) in res.national.iter().enumerate() {
+    for (i, n) in res.lists.iter().map(|l| &l.national).enumerate() {
         let row = i as u32 + 1;
-        ws.write_string(row, 0, &n.period).map_err(err)?;
+        ws.write_string(row, 0, n.period.label()).map_err(err)?;
         ws.write_string(row, 1, label(&n.group)).map_err(err)?;
         for (c, v) in [n.population, n.actual, n.expected, n.gap]
             .iter()

@@ -12,16 +12,50 @@ use std::sync::Once;
 
 use plotters::style::{FontStyle, RGBColor};
 
-pub use bars::{gap_bars, BarDatum};
-pub use scatter::{expected_vs_actual, ScatterDatum};
-pub use trend::{gap_trend, TrendDatum};
+pub use bars::gap_bars;
+pub use scatter::expected_vs_actual;
+pub use trend::gap_trend;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::report::charts::ChartPlan;
+
+/// Charts of one group, as SVG text ("" where the page shows none).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct GroupCharts {
+    /// Sorted gap bars.
+    pub bars: String,
+    /// Expected vs actual scatter.
+    pub scatter: String,
+    /// Gap over time.
+    pub trend: String,
+}
+
+/// Group id → charts.
+pub type ChartSet = BTreeMap<String, GroupCharts>;
+
+/// Draws every chart of a page's plan.
+pub fn draw(plan: &ChartPlan) -> anyhow::Result<ChartSet> {
+    plan.iter()
+        .map(|(gid, p)| {
+            let charts = GroupCharts {
+                bars: gap_bars(&p.bars)?,
+                scatter: p.scatter.as_ref().map(expected_vs_actual).transpose()?.unwrap_or_default(),
+                trend: p.trend.as_ref().map(gap_trend).transpose()?.unwrap_or_default(),
+            };
+            Ok((gid.to_string(), charts))
+        })
+        .collect()
+}
 
 /// The chart font family, as written into the SVG.
 pub const FONT_FAMILY: &str = "DejaVu Sans";
 /// DejaVu Sans (regular), compiled in.
-pub static FONT_REGULAR: &[u8] = include_bytes!("../../report-templates/fonts/DejaVuSans.ttf");
+pub static FONT_REGULAR: &[u8] = include_bytes!("../../../report-templates/fonts/DejaVuSans.ttf");
 /// DejaVu Sans Bold, compiled in.
-pub static FONT_BOLD: &[u8] = include_bytes!("../../report-templates/fonts/DejaVuSans-Bold.ttf");
+pub static FONT_BOLD: &[u8] = include_bytes!("../../../report-templates/fonts/DejaVuSans-Bold.ttf");
 
 /// Okabe–Ito blue: the focus municipality.
 pub const FOCUS: RGBColor = RGBColor(0x00, 0x72, 0xB2);

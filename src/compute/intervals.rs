@@ -1,28 +1,13 @@
-//! Ranking rules (METHOD.md §6), pure functions on unrounded values.
+//! Rank intervals (METHOD.md §6): the whole list re-ranked under seeded noise on the actual
+//! counts (and, in model mode, on bootstrap refits of the expected shares); the interval is a
+//! pair of quantiles of each municipality's resampled ranks.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-/// Ranks values ascending (1 = smallest); exact ties share the lowest rank (1, 2, 2, 4).
-pub fn competition_rank(values: &[f64]) -> Vec<u32> {
-    let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_unstable_by(|&a, &b| values[a].total_cmp(&values[b]).then(a.cmp(&b)));
-    let mut ranks = vec![0u32; values.len()];
-    for (pos, &i) in order.iter().enumerate() {
-        ranks[i] = if pos > 0 && values[order[pos - 1]] == values[i] {
-            ranks[order[pos - 1]]
-        } else {
-            pos as u32 + 1
-        };
-    }
-    ranks
-}
-
-/// Ranks values descending (1 = largest), ties sharing the lowest rank.
-pub fn competition_rank_desc(values: &[f64]) -> Vec<u32> {
-    let neg: Vec<f64> = values.iter().map(|v| -v).collect();
-    competition_rank(&neg)
-}
+use super::rank::competition_rank;
+use crate::config::RankingConfig;
+use crate::keys::{GroupId, Period};
 
 /// A stable 64-bit seed for one (period, group) list, so lists draw independent streams.
 pub fn sub_seed(seed: u64, parts: &[&str]) -> u64 {
@@ -135,20 +120,39 @@ pub fn binomial_rank_draws(
         .collect()
 }
 
+/// The rank interval of every municipality in one list. `expected_draws` are the model's
+/// bootstrap expected shares (model mode), so the expected figure moves too.
+pub fn rank_intervals(
+    ranking: &RankingConfig,
+    list: (&Period, &GroupId),
+    gaps: &[f64],
+    (actual, population): (&[f64], &[f64]),
+    ranks: &[u32],
+    expected: (&[f64], Option<&Vec<Vec<f64>>>),
+) -> Vec<(u32, u32)> {
+    let (expected_share, expected_draws) = expected;
+    let n = gaps.len();
+    let seed = sub_seed(ranking.seed, &[list.0.label(), list.1.as_str(), "noise"]);
+    let noise = binomial_gap_draws(gaps, actual, population, ranking.draws, seed);
+    let draws: Vec<Vec<u32>> = match expected_draws {
+        None => noise.iter().map(|g| competition_rank(g)).collect(),
+        Some(exp_draws) => noise
+            .iter()
+            .zip(exp_draws)
+            .map(|(g, e)| {
+                let moved: Vec<f64> = (0..n).map(|i| g[i] - (e[i] - expected_share[i])).collect();
+                competition_rank(&moved)
+            })
+            .collect(),
+    };
+    (0..n)
+        .map(|i| interval_from_draws(&draws, i, ranking.interval_level, ranks[i]))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ties_share_the_lowest_rank() {
-        assert_eq!(competition_rank(&[0.5, -1.0, 0.5, 2.0]), vec![2, 1, 2, 4]);
-        assert_eq!(competition_rank(&[1.0, 1.0, 1.0]), vec![1, 1, 1]);
-        assert_eq!(competition_rank(&[]), Vec::<u32>::new());
-        assert_eq!(
-            competition_rank_desc(&[3.0, 5.0, 3.0, 1.0]),
-            vec![2, 1, 2, 4]
-        );
-    }
 
     #[test]
     fn interval_contains_point_and_uses_quantiles() {

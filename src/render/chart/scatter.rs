@@ -4,29 +4,19 @@
 use plotters::prelude::*;
 
 use super::{err, finish_svg, register_fonts, FOCUS, FONT_FAMILY, INK, OTHER, SHADE};
-use crate::fmt;
+use crate::report::charts::ScatterChart;
+use crate::report::fmt;
 
-/// One dot.
-#[derive(Debug, Clone)]
-pub struct ScatterDatum {
-    /// Municipality name.
-    pub name: String,
-    /// Expected share, pct.
-    pub expected_share: f64,
-    /// Actual share, pct.
-    pub actual_share: f64,
-    /// Whether this is the focus municipality.
-    pub focus: bool,
-}
 
 /// Draws the chart.
-pub fn expected_vs_actual(
-    id: &str,
-    size: (u32, u32),
-    group_label: &str,
-    data: &[ScatterDatum],
-    decimals: usize,
-) -> anyhow::Result<String> {
+pub fn expected_vs_actual(c: &ScatterChart) -> anyhow::Result<String> {
+    let (id, size, group_label, data, decimals) = (
+        c.frame.id.as_str(),
+        c.frame.size,
+        c.frame.group_label.as_str(),
+        c.data.as_slice(),
+        c.frame.decimals,
+    );
     register_fonts();
     let vals = data
         .iter()

@@ -1,8 +1,8 @@
 //! Committee sentences in Danish (METHOD.md §7, REPORT.md "Sentences"), generated from the
 //! unrounded numbers and checkable in the tables: facts only, no sentence about a missing figure.
 
-use crate::fmt::{count, magnitude, number, round_to, signed};
-use crate::results::Row;
+use super::fmt::{count, magnitude, number, round_to, signed};
+use crate::compute::Row;
 
 /// What a sentence may talk about for one municipality in one group.
 #[derive(Debug, Clone)]
@@ -239,9 +239,9 @@ mod tests {
 
     fn row(expected: f64, actual: f64, gap_pp: f64, rank: u32) -> Row {
         Row {
-            period: "2022QMAT04".into(),
+            period: "2022QMAT04".parse().unwrap(),
             group: "i-alt".into(),
-            kommunekode: 183,
+            kommunekode: crate::keys::Kommunekode(183),
             kommune: "Ishøj".into(),
             population: 16_000.0,
             actual,

@@ -4,13 +4,13 @@
 //! messages are the same for either.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::io::Cursor;
 
-use calamine::{open_workbook, Data, Reader, Xlsx};
+use calamine::{Data, Reader, Xlsx};
 
-use super::{parse_number, Figures, Record};
+use super::{parse_number, Figures, Record, RowPeriod};
 use crate::bail_input;
-use crate::config::{Decimal, InputConfig, InputRole};
+use crate::config::{Decimal, Input, InputKind, InputRole};
 use crate::error::input_error;
 
 /// One cell.
@@ -28,16 +28,11 @@ struct Table {
 }
 
 /// Reads a CSV input.
-pub(crate) fn read_csv(
-    bytes: &[u8],
-    origin: &str,
-    inp: &InputConfig,
-) -> anyhow::Result<Vec<Record>> {
-    let delimiter = inp
-        .delimiter
-        .as_ref()
-        .map(|d| d.get_ref().as_bytes()[0])
-        .unwrap_or(b';');
+pub(crate) fn read_csv(bytes: &[u8], origin: &str, inp: &Input) -> anyhow::Result<Vec<Record>> {
+    let (delimiter, decimal) = match inp.kind {
+        InputKind::Csv { delimiter, decimal } => (delimiter, decimal),
+        _ => (b';', Decimal::Point),
+    };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -79,19 +74,19 @@ pub(crate) fn read_csv(
             .collect();
         rows.push((format!("{origin}:{line}"), cells));
     }
-    map_table(Table { headers, rows }, origin, inp)
+    map_table(Table { headers, rows }, origin, inp, decimal)
 }
 
-/// Reads an XLSX input (the named sheet or the first one).
-pub(crate) fn read_xlsx(
-    path: &Path,
-    origin: &str,
-    inp: &InputConfig,
-) -> anyhow::Result<Vec<Record>> {
-    let mut wb: Xlsx<_> = open_workbook(path)
+/// Reads an XLSX input (the named sheet or the first one) from the bytes that were hashed.
+pub(crate) fn read_xlsx(bytes: &[u8], origin: &str, inp: &Input) -> anyhow::Result<Vec<Record>> {
+    let (sheet, decimal) = match &inp.kind {
+        InputKind::Xlsx { sheet, decimal } => (sheet.clone(), decimal.unwrap_or(Decimal::Point)),
+        _ => (None, Decimal::Point),
+    };
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
         .map_err(|e| input_error(format!("{origin}: cannot open as XLSX: {e}")))?;
     let names = wb.sheet_names();
-    let sheet = match &inp.sheet {
+    let sheet = match &sheet {
         Some(s) => {
             if !names.contains(s) {
                 bail_input!("{origin}: no sheet named {s:?}; the workbook has {names:?}");
@@ -139,10 +134,15 @@ pub(crate) fn read_xlsx(
             cells,
         ));
     }
-    map_table(Table { headers, rows }, origin, inp)
+    map_table(Table { headers, rows }, origin, inp, decimal)
 }
 
-fn map_table(table: Table, origin: &str, inp: &InputConfig) -> anyhow::Result<Vec<Record>> {
+fn map_table(
+    table: Table,
+    origin: &str,
+    inp: &Input,
+    decimal: Decimal,
+) -> anyhow::Result<Vec<Record>> {
     let cols = &inp.columns;
     let find = |key: &str, name: &Option<String>| -> anyhow::Result<Option<usize>> {
         match name {
@@ -205,7 +205,6 @@ fn map_table(table: Table, origin: &str, inp: &InputConfig) -> anyhow::Result<Ve
     } else {
         Vec::new()
     };
-    let decimal = inp.decimal.unwrap_or(Decimal::Point);
 
     let mut out = Vec::with_capacity(table.rows.len());
     for (at, cells) in table.rows {
@@ -260,10 +259,15 @@ fn map_table(table: Table, origin: &str, inp: &InputConfig) -> anyhow::Result<Ve
                 None => bail_input!("{at}: rammevilkår variable {name:?} is empty"),
             }
         }
+        let period_at = match period {
+            Some(i) => format!("{at}, column {:?}", table.headers[i]),
+            None => at.clone(),
+        };
         out.push(Record {
             kommunekode: text(kode),
             kommune: text(navn),
-            period: text(period).or_else(|| inp.period.clone()),
+            period: text(period).map(RowPeriod::Label).or_else(|| inp.period.clone().map(RowPeriod::Checked)),
+            period_at,
             group: text(group),
             benefit: text(benefit),
             figures: Figures {

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::{parse_number, Figures, Record};
+use super::{parse_number, Figures, Record, RowPeriod};
 use crate::bail_input;
 use crate::config::Decimal;
 use crate::error::input_error;
@@ -47,7 +47,8 @@ pub(crate) fn read(bytes: &[u8], origin: &str) -> anyhow::Result<Vec<Record>> {
             ))
         })?;
         for (i, row) in rows.iter().enumerate() {
-            if let Some(r) = record(row, &format!("{origin}: element {}", i + 1))? {
+            let at = format!("{origin}: element {}", i + 1);
+            if let Some(r) = record(row, &at)? {
                 out.push(r);
             }
         }
@@ -60,7 +61,14 @@ pub(crate) fn read(bytes: &[u8], origin: &str) -> anyhow::Result<Vec<Record>> {
         let at = format!("{origin}:{}", i + 1);
         let row: Value = serde_json::from_str(line)
             .map_err(|e| input_error(format!("{at}:{}: invalid JSON: {e}", e.column())))?;
-        if let Some(r) = record(&row, &at)? {
+        if let Some(mut r) = record(&row, &at)? {
+            // Point at the period's value in the line, for a malformed label.
+            if let Some(pos) = line.find(&format!("\"{PERIOD}\"")) {
+                let value = line[pos + PERIOD.len() + 2..]
+                    .find('"')
+                    .map_or(pos, |v| pos + PERIOD.len() + 2 + v);
+                r.period_at = format!("{at}:{}", line[..value].chars().count() + 1);
+            }
             out.push(r);
         }
     }
@@ -118,7 +126,8 @@ fn record(row: &Value, at: &str) -> anyhow::Result<Option<Record>> {
         at: at.to_string(),
         kommunekode: None,
         kommune: Some(area),
-        period: Some(text(PERIOD)?),
+        period: Some(RowPeriod::Label(text(PERIOD)?)),
+        period_at: format!("{at}, key {PERIOD:?}"),
         group: Some(text(GROUP)?),
         benefit: None,
         figures,

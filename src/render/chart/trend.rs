@@ -5,26 +5,20 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{err, finish_svg, range_with_zero, register_fonts, FOCUS, FONT_FAMILY, INK};
-use crate::fmt;
+use crate::report::charts::TrendChart;
+use crate::report::fmt;
 
-/// One period.
-#[derive(Debug, Clone)]
-pub struct TrendDatum {
-    /// Short Danish period label, e.g. "4. kvt. 2022".
-    pub label: String,
-    /// Gap in percentage points.
-    pub gap_pp: f64,
-}
 
 /// Draws the chart.
-pub fn gap_trend(
-    id: &str,
-    size: (u32, u32),
-    name: &str,
-    group_label: &str,
-    data: &[TrendDatum],
-    decimals: usize,
-) -> anyhow::Result<String> {
+pub fn gap_trend(c: &TrendChart) -> anyhow::Result<String> {
+    let (id, size, name, group_label, data, decimals) = (
+        c.frame.id.as_str(),
+        c.frame.size,
+        c.name.as_str(),
+        c.frame.group_label.as_str(),
+        c.data.as_slice(),
+        c.frame.decimals,
+    );
     register_fonts();
     let m = data.len().max(1);
     let (lo, hi) = range_with_zero(data.iter().map(|d| d.gap_pp));

@@ -5,29 +5,19 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{err, finish_svg, range_with_zero, register_fonts, FOCUS, FONT_FAMILY, INK, OTHER};
-use crate::fmt;
+use crate::report::charts::BarsChart;
+use crate::report::fmt;
 
-/// One bar.
-#[derive(Debug, Clone)]
-pub struct BarDatum {
-    /// Municipality name.
-    pub name: String,
-    /// Gap in percentage points (unrounded).
-    pub gap_pp: f64,
-    /// Its rank.
-    pub rank: u32,
-    /// Whether this is the focus municipality.
-    pub focus: bool,
-}
 
 /// Draws the chart; `data` is in rank order (best first). `id` makes element ids unique.
-pub fn gap_bars(
-    id: &str,
-    size: (u32, u32),
-    group_label: &str,
-    data: &[BarDatum],
-    decimals: usize,
-) -> anyhow::Result<String> {
+pub fn gap_bars(c: &BarsChart) -> anyhow::Result<String> {
+    let (id, size, group_label, data, decimals) = (
+        c.frame.id.as_str(),
+        c.frame.size,
+        c.frame.group_label.as_str(),
+        c.data.as_slice(),
+        c.frame.decimals,
+    );
     register_fonts();
     let n = data.len().max(1);
     let (lo, hi) = range_with_zero(data.iter().map(|d| d.gap_pp));

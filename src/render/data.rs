@@ -2,9 +2,10 @@
 
 use serde::Serialize;
 
+use super::{RenderContext, Renderer};
+use crate::compute::{National, Results, Row};
 use crate::config::Config;
-use crate::data::{sha256_hex, Dataset, InputFile};
-use crate::results::Results;
+use crate::keys::{GroupId, Period};
 
 /// Header of `data/results.csv`.
 pub const RESULTS_HEADER: &str = "period,group,kommunekode,kommune,population,actual,expected,gap,actual_share,expected_share,gap_pp,rank,rank_low,rank_high,improvement_pp,improvement_rank,difficulty_rank";
@@ -15,66 +16,6 @@ pub const NATIONAL_HEADER: &str =
 
 /// Header of `data/comparison.csv`.
 pub const COMPARISON_HEADER: &str = "period,group,kommunekode,peer_kommunekode,distance";
-
-/// Provenance of a build.
-#[derive(Debug, Clone, Serialize)]
-pub struct Manifest {
-    /// "kommunebench".
-    pub tool: String,
-    /// Crate version.
-    pub version: String,
-    /// The config file as given and its SHA-256.
-    pub config: InputFile,
-    /// Every input with its SHA-256.
-    pub inputs: Vec<InputFile>,
-    /// SHA-256 over the tool version, the config hash and every input hash: one fingerprint.
-    pub input_hash: String,
-    /// Current period.
-    pub period: String,
-    /// `supplied` or `model`.
-    pub mode: String,
-}
-
-impl Manifest {
-    /// The manifest for a config and dataset.
-    pub fn new(cfg: &Config, ds: &Dataset) -> Manifest {
-        let config = InputFile {
-            path: cfg
-                .origin
-                .path
-                .file_name()
-                .map(|f| f.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            sha256: sha256_hex(cfg.origin.text.as_bytes()),
-            bytes: cfg.origin.text.len(),
-        };
-        let mut all = format!(
-            "kommunebench {}\nconfig {}\n",
-            env!("CARGO_PKG_VERSION"),
-            config.sha256
-        );
-        for i in &ds.inputs {
-            all.push_str(&format!("input {}\n", i.sha256));
-        }
-        Manifest {
-            tool: "kommunebench".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            config,
-            inputs: ds.inputs.clone(),
-            input_hash: sha256_hex(all.as_bytes()),
-            period: cfg.report.period.get_ref().clone(),
-            mode: match cfg.expected.mode {
-                crate::config::Mode::Supplied => "supplied".into(),
-                crate::config::Mode::Model => "model".into(),
-            },
-        }
-    }
-
-    /// The first 12 hex digits of the input hash, as shown in reports.
-    pub fn short_hash(&self) -> &str {
-        &self.input_hash[..12]
-    }
-}
 
 fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
@@ -95,11 +36,11 @@ fn csv_bytes(header: &str, rows: impl IntoIterator<Item = Vec<String>>) -> anyho
 pub fn results_csv(res: &Results) -> anyhow::Result<Vec<u8>> {
     csv_bytes(
         RESULTS_HEADER,
-        res.rows.iter().map(|r| {
+        res.rows().map(|r| {
             vec![
-                r.period.clone(),
-                r.group.clone(),
-                format!("{:03}", r.kommunekode),
+                r.period.to_string(),
+                r.group.to_string(),
+                r.kommunekode.to_string(),
                 r.kommune.clone(),
                 r.population.to_string(),
                 r.actual.to_string(),
@@ -123,10 +64,10 @@ pub fn results_csv(res: &Results) -> anyhow::Result<Vec<u8>> {
 pub fn national_csv(res: &Results) -> anyhow::Result<Vec<u8>> {
     csv_bytes(
         NATIONAL_HEADER,
-        res.national.iter().map(|n| {
+        res.lists.iter().map(|l| &l.national).map(|n| {
             vec![
-                n.period.clone(),
-                n.group.clone(),
+                n.period.to_string(),
+                n.group.to_string(),
                 n.population.to_string(),
                 n.actual.to_string(),
                 n.expected.to_string(),
@@ -143,52 +84,56 @@ pub fn national_csv(res: &Results) -> anyhow::Result<Vec<u8>> {
 pub fn comparison_csv(res: &Results) -> anyhow::Result<Vec<u8>> {
     csv_bytes(
         COMPARISON_HEADER,
-        res.peers.iter().map(|p| {
-            vec![
-                p.period.clone(),
-                p.group.clone(),
-                format!("{:03}", p.kommunekode),
-                format!("{:03}", p.peer_kommunekode),
-                p.distance.to_string(),
-            ]
+        res.lists.iter().flat_map(|l| {
+            l.rows.iter().zip(&l.peers).flat_map(move |(r, peers)| {
+                peers.iter().map(move |p| {
+                    vec![
+                        l.period.to_string(),
+                        l.group.to_string(),
+                        r.kommunekode.to_string(),
+                        p.kommunekode.to_string(),
+                        p.distance.to_string(),
+                    ]
+                })
+            })
         }),
     )
 }
 
 #[derive(Serialize)]
 struct ResultsJson<'a> {
-    period: &'a str,
-    comparison_period: Option<&'a str>,
-    periods: &'a [String],
+    period: &'a Period,
+    comparison_period: Option<&'a Period>,
+    periods: &'a [Period],
     groups: Vec<GroupJson<'a>>,
-    rows: &'a [crate::results::Row],
-    national: &'a [crate::results::National],
+    rows: Vec<&'a Row>,
+    national: Vec<&'a National>,
 }
 
 #[derive(Serialize)]
 struct GroupJson<'a> {
-    id: &'a str,
+    id: &'a GroupId,
     label: &'a str,
-    total_of: &'a [String],
+    total_of: &'a [GroupId],
 }
 
 /// `data/results.json`: the same rows as the CSV plus periods and groups.
 pub fn results_json(cfg: &Config, res: &Results) -> anyhow::Result<Vec<u8>> {
     let doc = ResultsJson {
         period: &res.current,
-        comparison_period: res.comparison.as_deref(),
+        comparison_period: res.comparison.as_ref(),
         periods: &res.periods,
         groups: cfg
             .groups
             .iter()
             .map(|g| GroupJson {
-                id: g.id.get_ref(),
+                id: &g.id,
                 label: &g.label,
                 total_of: &g.total_of,
             })
             .collect(),
-        rows: &res.rows,
-        national: &res.national,
+        rows: res.rows().collect(),
+        national: res.lists.iter().map(|l| &l.national).collect(),
     };
     let mut v = serde_json::to_vec_pretty(&doc)?;
     v.push(b'\n');
@@ -200,4 +145,30 @@ pub fn json<T: Serialize>(v: &T) -> anyhow::Result<Vec<u8>> {
     let mut out = serde_json::to_vec_pretty(v)?;
     out.push(b'\n');
     Ok(out)
+}
+
+/// `data/`: results as CSV, JSON and XLSX, national totals, comparison groups, the model report
+/// and the manifest.
+pub struct DataFiles;
+
+impl Renderer for DataFiles {
+    fn name(&self) -> &'static str {
+        "data"
+    }
+
+    fn render(&self, ctx: &RenderContext) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+        let (cfg, res) = (ctx.config, ctx.results);
+        let mut files = vec![
+            ("data/results.csv".into(), results_csv(res)?),
+            ("data/national.csv".into(), national_csv(res)?),
+            ("data/comparison.csv".into(), comparison_csv(res)?),
+            ("data/results.json".into(), results_json(cfg, res)?),
+            ("data/manifest.json".into(), json(ctx.manifest)?),
+            ("data/results.xlsx".into(), super::xlsx::results_xlsx(cfg, res)?),
+        ];
+        if let Some(m) = &res.model {
+            files.push(("data/model.json".into(), json(m)?));
+        }
+        Ok(files)
+    }
 }

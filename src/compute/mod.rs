@@ -1,0 +1,315 @@
+//! Compute stage (METHOD.md §5–6): from a checked dataset to ranked lists — expected figures
+//! (supplied, or fitted by [`model`]), shares and gaps ([`list`]), ranks ([`rank`]), rank
+//! intervals ([`intervals`]), improvement ([`improvement`]), national totals and comparison
+//! groups ([`peers`]). Each step is a pure function of the data and the config.
+
+pub mod base;
+pub mod improvement;
+pub mod intervals;
+pub mod list;
+pub mod model;
+pub mod peers;
+pub mod rank;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::bail_input;
+use crate::config::{Config, Mode};
+use crate::error::input_error;
+use crate::input::Dataset;
+use crate::keys::{GroupId, Kommunekode, Period};
+use base::Base;
+pub use list::{National, Peer, RankedList, Row};
+use model::ModelReport;
+
+/// Everything computed, ready for the views and the renderers.
+#[derive(Debug, Clone, Serialize)]
+pub struct Results {
+    /// Current period.
+    pub current: Period,
+    /// Comparison period for improvement, when it is in the data.
+    pub comparison: Option<Period>,
+    /// All periods in the data, in order.
+    pub periods: Vec<Period>,
+    /// Groups in config order.
+    pub groups: Vec<GroupId>,
+    /// One list per (period, group), by period then group in config order.
+    pub lists: Vec<RankedList>,
+    /// The model report in model mode.
+    pub model: Option<ModelReport>,
+    #[serde(skip)]
+    index: BTreeMap<(Period, GroupId), usize>,
+}
+
+impl Results {
+    /// The list of (period, group).
+    pub fn list(&self, period: &Period, group: &GroupId) -> Option<&RankedList> {
+        self.index
+            .get(&(period.clone(), group.clone()))
+            .map(|&i| &self.lists[i])
+    }
+
+    /// A municipality's row in (period, group).
+    pub fn row(&self, period: &Period, group: &GroupId, code: Kommunekode) -> Option<&Row> {
+        self.list(period, group)?.row(code)
+    }
+
+    /// Every row, by period, group (config order) and kommunekode.
+    pub fn rows(&self) -> impl Iterator<Item = &Row> {
+        self.lists.iter().flat_map(|l| l.rows.iter())
+    }
+
+    /// The municipalities of the current period's lists.
+    pub fn codes(&self) -> Vec<Kommunekode> {
+        self.lists
+            .first()
+            .map(|l| l.rows.iter().map(|r| r.kommunekode).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// A list's figures and ranks, before improvement and peers are known.
+struct Ranked {
+    figures: Vec<list::Figures>,
+    ranks: Vec<u32>,
+    difficulty: Vec<u32>,
+    intervals: Option<Vec<(u32, u32)>>,
+}
+
+/// Computes all results for the config and dataset.
+pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
+    let periods = ds.periods();
+    let (current, comparison) = current_and_comparison(cfg, &periods)?;
+    let groups: Vec<GroupId> = cfg.groups.iter().map(|g| g.id.clone()).collect();
+
+    let mut bases: BTreeMap<(Period, GroupId), Base> = BTreeMap::new();
+    for period in &periods {
+        for (g, b) in base::for_period(cfg, ds, period)? {
+            bases.insert((period.clone(), g), b);
+        }
+    }
+
+    // Expected shares (pct.) per list, plus resampled expected shares in model mode.
+    let (expected, expected_draws, report) = match cfg.expected.mode {
+        Mode::Supplied => {
+            let mut expected = BTreeMap::new();
+            for (key, base) in &bases {
+                expected.insert(key.clone(), supplied_expected_shares(ds, key, base)?);
+            }
+            (expected, BTreeMap::new(), None)
+        }
+        Mode::Model => {
+            let fitted = model::fit_all(cfg, ds, &periods, &bases)?;
+            (fitted.expected, fitted.draws, Some(fitted.report))
+        }
+    };
+
+    let keys: Vec<(Period, GroupId)> = periods
+        .iter()
+        .flat_map(|p| groups.iter().map(move |g| (p.clone(), g.clone())))
+        .collect();
+    let ranked: Vec<Ranked> = keys
+        .par_iter()
+        .map(|key| rank_list(cfg, ds, key, &bases[key], &expected[key], expected_draws.get(key)))
+        .collect::<anyhow::Result<_>>()?;
+    let index: BTreeMap<(Period, GroupId), usize> =
+        keys.iter().cloned().enumerate().map(|(i, k)| (k, i)).collect();
+
+    let lists = keys
+        .iter()
+        .zip(&ranked)
+        .map(|((period, group), r)| {
+            let base = &bases[&(period.clone(), group.clone())];
+            let before = improvement_period(period, &current, comparison.as_ref(), &periods)
+                .and_then(|p| index.get(&(p, group.clone())))
+                .map(|&i| &ranked[i]);
+            finish(cfg, ds, (period, group), base, r, before)
+        })
+        .collect();
+    Ok(Results {
+        current,
+        comparison,
+        periods,
+        groups,
+        lists,
+        model: report,
+        index,
+    })
+}
+
+/// The current period (which must be in the data) and the comparison period: configured (and
+/// then required), else the same period a year earlier when the data has it.
+fn current_and_comparison(
+    cfg: &Config,
+    periods: &[Period],
+) -> anyhow::Result<(Period, Option<Period>)> {
+    let labels = || {
+        periods
+            .iter()
+            .map(Period::label)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let current = cfg.report.period.clone();
+    if !periods.contains(&current) {
+        return Err(cfg.error_at(
+            &cfg.report.period_at,
+            format!(
+                "report.period: {:?} is not in the data; the data has {}",
+                current.label(),
+                labels()
+            ),
+        ));
+    }
+    let comparison = match &cfg.report.comparison_period {
+        Some((p, at)) if !periods.contains(p) => {
+            return Err(cfg.error_at(
+                at,
+                format!(
+                    "report.comparison-period: {:?} is not in the data; the data has {}",
+                    p.label(),
+                    labels()
+                ),
+            ))
+        }
+        Some((p, _)) => Some(p.clone()),
+        None => Some(cfg.comparison_period()).filter(|p| periods.contains(p)),
+    };
+    Ok((current, comparison))
+}
+
+/// The period a list's improvement is measured against: the comparison period for the current
+/// period, the same period a year earlier for the others (when the data has it).
+fn improvement_period(
+    period: &Period,
+    current: &Period,
+    comparison: Option<&Period>,
+    periods: &[Period],
+) -> Option<Period> {
+    if period == current {
+        comparison.cloned()
+    } else {
+        Some(period.year_earlier()).filter(|p| periods.contains(p))
+    }
+}
+
+fn supplied_expected_shares(
+    ds: &Dataset,
+    key: &(Period, GroupId),
+    base: &Base,
+) -> anyhow::Result<Vec<f64>> {
+    base.supplied
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            f.expected_share.or_else(|| f.expected.map(|e| e / base.population[i] * 100.0)).ok_or_else(|| {
+                input_error(format!(
+                    "period {}, group {}, kommune {} {}: expected.mode is \"supplied\" but the data has no expected count or share",
+                    key.0,
+                    key.1,
+                    base.codes[i].get(),
+                    ds.name(base.codes[i])
+                ))
+            })
+        })
+        .collect()
+}
+
+/// Figures, ranks, rammevilkår ranks and rank intervals of one list.
+fn rank_list(
+    cfg: &Config,
+    ds: &Dataset,
+    (period, group): &(Period, GroupId),
+    base: &Base,
+    expected_share: &[f64],
+    expected_draws: Option<&Vec<Vec<f64>>>,
+) -> anyhow::Result<Ranked> {
+    let supplied = cfg.expected.mode == Mode::Supplied;
+    let figures = list::figures(base, expected_share, supplied);
+    let given: Vec<Option<u32>> = base.supplied.iter().map(|f| f.rank).collect();
+    let gaps: Vec<f64> = figures.iter().map(|f| f.gap_pp).collect();
+    let ranks = match rank::list_ranks(&given, &gaps, supplied) {
+        Ok(r) => r,
+        Err(i) => bail_input!(
+            "period {period}, group {group}: ranks are given for some municipalities but not for {} {}; give all or none",
+            base.codes[i].get(),
+            ds.name(base.codes[i])
+        ),
+    };
+    let exp_shares: Vec<f64> = figures.iter().map(|f| f.expected_share).collect();
+    let difficulty = rank::competition_rank_desc(&exp_shares);
+    let intervals = (cfg.ranking.draws > 0).then(|| {
+        intervals::rank_intervals(
+            &cfg.ranking,
+            (period, group),
+            &gaps,
+            (&base.actual, &base.population),
+            &ranks,
+            (expected_share, expected_draws),
+        )
+    });
+    Ok(Ranked {
+        figures,
+        ranks,
+        difficulty,
+        intervals,
+    })
+}
+
+/// The finished list: rows built once, national row, improvement and comparison groups.
+fn finish(
+    cfg: &Config,
+    ds: &Dataset,
+    (period, group): (&Period, &GroupId),
+    base: &Base,
+    r: &Ranked,
+    before: Option<&Ranked>,
+) -> RankedList {
+    let gaps = |x: &Ranked| -> Vec<(Kommunekode, f64)> {
+        base.codes
+            .iter()
+            .zip(&x.figures)
+            .map(|(&c, f)| (c, f.gap_pp))
+            .collect()
+    };
+    let improvement = before.and_then(|b| improvement::improvement(&gaps(r), &gaps(b)));
+    let rows = base
+        .codes
+        .iter()
+        .enumerate()
+        .map(|(i, &code)| {
+            let f = &r.figures[i];
+            Row {
+                period: period.clone(),
+                group: group.clone(),
+                kommunekode: code,
+                kommune: ds.name(code).to_string(),
+                population: f.population,
+                actual: f.actual,
+                expected: f.expected,
+                gap: f.gap,
+                actual_share: f.actual_share,
+                expected_share: f.expected_share,
+                gap_pp: f.gap_pp,
+                rank: r.ranks[i],
+                rank_low: r.intervals.as_ref().map(|v| v[i].0),
+                rank_high: r.intervals.as_ref().map(|v| v[i].1),
+                improvement_pp: improvement.as_ref().map(|(d, _)| d[i]),
+                improvement_rank: improvement.as_ref().map(|(_, k)| k[i]),
+                difficulty_rank: r.difficulty[i],
+                small: f.population < cfg.ranking.small_population,
+            }
+        })
+        .collect();
+    let exp_shares: Vec<f64> = r.figures.iter().map(|f| f.expected_share).collect();
+    RankedList {
+        period: period.clone(),
+        group: group.clone(),
+        rows,
+        national: list::national(period, group, &r.figures),
+        peers: peers::comparison_groups(&cfg.comparison, &ds.municipalities, &base.codes, &exp_shares),
+    }
+}

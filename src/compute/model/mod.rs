@@ -1,0 +1,176 @@
+//! Model mode (METHOD.md §5): expected shares fitted on rammevilkår variables, one model per
+//! benefit group and period — weighted least squares ([`wls`]) or fractional logit ([`logit`]),
+//! both solved by QR — with a seeded residual bootstrap for the rank intervals ([`fit`]).
+
+mod fit;
+mod logit;
+mod wls;
+
+use std::collections::BTreeMap;
+
+use nalgebra::DVector;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::base::Base;
+use crate::config::{Config, Method};
+use crate::error::input_error;
+use crate::input::Dataset;
+use crate::keys::{GroupId, Period};
+
+pub use logit::fractional_logit;
+pub use wls::wls;
+
+/// Which standard errors the report gives.
+pub const STANDARD_ERRORS: &str = "Conventional (non-robust) standard errors. WLS: σ²(XᵀWX)⁻¹ with σ² = Σwᵢeᵢ²/(n−p), as statsmodels WLS and R lm(weights=) print by default. Fractional logit: (XᵀWX)⁻¹ at convergence with dispersion fixed at 1, as statsmodels GLM(family=Binomial(), var_weights=population) prints by default.";
+
+/// One coefficient.
+#[derive(Debug, Clone, Serialize)]
+pub struct Coefficient {
+    /// `const` for the intercept, else the variable name.
+    pub name: String,
+    /// Estimate.
+    pub estimate: f64,
+    /// Standard error.
+    pub std_error: f64,
+    /// estimate / std_error (a z value for fractional logit).
+    pub t: f64,
+}
+
+/// The fit of one (period, group).
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupFitReport {
+    /// Period.
+    pub period: Period,
+    /// Group.
+    pub group: GroupId,
+    /// `wls` or `fractional-logit`.
+    pub method: Method,
+    /// Number of municipalities.
+    pub n: usize,
+    /// Number of parameters including the intercept.
+    pub parameters: usize,
+    /// Weighted R² of the share.
+    pub r2: f64,
+    /// Adjusted R²: 1 − (n−1)/(n−p)·(1−R²).
+    pub adj_r2: f64,
+    /// Leave-one-out root mean squared prediction error of the share (percentage points).
+    pub loo_rmse: f64,
+    /// Σactual / Σexpected applied when calibration is on, else 1.
+    pub calibration_factor: f64,
+    /// IRLS iterations (fractional logit), 0 for WLS.
+    pub iterations: usize,
+    /// Coefficients, intercept first. The dependent variable is the share in percent (WLS) or
+    /// the logit of the share as a fraction (fractional logit).
+    pub coefficients: Vec<Coefficient>,
+}
+
+/// `data/model.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelReport {
+    /// Which standard errors are given.
+    pub standard_errors: String,
+    /// Whether expected counts are calibrated to Σactual per group.
+    pub calibrated: bool,
+    /// Bootstrap draws behind the rank intervals.
+    pub bootstrap_draws: u32,
+    /// Every fit, by period then group.
+    pub fits: Vec<GroupFitReport>,
+}
+
+/// Expected shares and their bootstrap draws for every list.
+pub struct Fitted {
+    /// (period, group) → expected share (pct.) per municipality.
+    pub expected: BTreeMap<(Period, GroupId), Vec<f64>>,
+    /// (period, group) → draw → expected share per municipality.
+    pub draws: BTreeMap<(Period, GroupId), Vec<Vec<f64>>>,
+    /// The report.
+    pub report: ModelReport,
+}
+
+/// A fitted model in numbers.
+#[derive(Debug, Clone)]
+pub struct Fit {
+    /// Coefficients, intercept first.
+    pub beta: DVector<f64>,
+    /// Standard errors.
+    pub std_error: DVector<f64>,
+    /// Fitted values on the response scale (the share as given in `y`).
+    pub fitted: DVector<f64>,
+    /// Weighted R².
+    pub r2: f64,
+    /// Adjusted R².
+    pub adj_r2: f64,
+    /// Leave-one-out RMSE on the response scale.
+    pub loo_rmse: f64,
+    /// IRLS iterations (0 for WLS).
+    pub iterations: usize,
+}
+
+/// Fits every group (not totals) of every period, then sums totals; adds bootstrap draws.
+pub fn fit_all(
+    cfg: &Config,
+    ds: &Dataset,
+    periods: &[Period],
+    bases: &BTreeMap<(Period, GroupId), Base>,
+) -> anyhow::Result<Fitted> {
+    let members: Vec<&crate::config::Group> =
+        cfg.groups.iter().filter(|g| !g.is_total()).collect();
+    let jobs: Vec<(Period, &crate::config::Group)> = periods
+        .iter()
+        .flat_map(|p| members.iter().map(move |g| (p.clone(), *g)))
+        .collect();
+    let fits: Vec<(GroupFitReport, Vec<f64>, Vec<Vec<f64>>)> = jobs
+        .par_iter()
+        .map(|(period, g)| {
+            let key = (period.clone(), g.id.clone());
+            fit::fit_one(cfg, ds, period, &g.id, &bases[&key]).map_err(|e| {
+                input_error(format!("model for period {period}, group {}: {e}", g.id))
+            })
+        })
+        .collect::<anyhow::Result<_>>()?;
+
+    let mut expected = BTreeMap::new();
+    let mut draws = BTreeMap::new();
+    let mut reports = Vec::new();
+    for ((period, g), (report, exp, d)) in jobs.iter().zip(fits) {
+        let key = (period.clone(), g.id.clone());
+        expected.insert(key.clone(), exp);
+        draws.insert(key, d);
+        reports.push(report);
+    }
+    for period in periods {
+        for total in cfg.groups.iter().filter(|g| g.is_total()) {
+            let key = (period.clone(), total.id.clone());
+            let pop = &bases[&key].population;
+            let n = pop.len();
+            let mut exp = vec![0.0; n];
+            let mut dr = vec![vec![0.0; n]; cfg.ranking.draws as usize];
+            for m in &total.total_of {
+                let mk = (period.clone(), m.clone());
+                for i in 0..n {
+                    exp[i] += expected[&mk][i];
+                }
+                for (d, md) in dr.iter_mut().zip(&draws[&mk]) {
+                    for i in 0..n {
+                        d[i] += md[i];
+                    }
+                }
+            }
+            expected.insert(key.clone(), exp);
+            draws.insert(key, dr);
+        }
+    }
+    Ok(Fitted {
+        expected,
+        draws,
+        report: ModelReport {
+            standard_errors: STANDARD_ERRORS.into(),
+            calibrated: cfg.expected.calibrate,
+            bootstrap_draws: cfg.ranking.draws,
+            fits: reports,
+        },
+    })
+}
+

@@ -1,0 +1,430 @@
+//! From the raw TOML structs to a checked [`Config`]: one pass that names the file, line and
+//! column, and the key, for everything a later stage would otherwise trip over.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use super::raw::{GroupConfig, InputConfig, RawConfig};
+use super::{
+    Comparison, Config, Expected, Group, Input, InputFile, InputFormat, InputKind, InputRole,
+    Location, Method, Mode, ModelSpec, Origin, Report,
+};
+use crate::error::{input_error, line_col};
+use crate::keys::{GroupId, Kommunekode, Period};
+
+/// Where messages point: the config file and its text.
+struct Src<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl Src<'_> {
+    fn at(&self, span: Range<usize>) -> Location {
+        if span.is_empty() && span.start == 0 {
+            return Location(self.path.display().to_string());
+        }
+        let (l, c) = line_col(self.text, span.start);
+        Location(format!("{}:{l}:{c}", self.path.display()))
+    }
+
+    fn error_at(&self, span: Range<usize>, msg: impl std::fmt::Display) -> anyhow::Error {
+        input_error(format!("{}: {msg}", self.at(span).0))
+    }
+
+    fn error(&self, msg: impl std::fmt::Display) -> anyhow::Error {
+        input_error(format!("{}: {msg}", self.path.display()))
+    }
+
+    fn base_dir(&self) -> PathBuf {
+        match self.path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    }
+
+    fn resolve(&self, p: &Path) -> PathBuf {
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.base_dir().join(p)
+        }
+    }
+
+    fn period(&self, key: &str, span: Range<usize>, label: &str) -> anyhow::Result<Period> {
+        label
+            .parse()
+            .map_err(|e| self.error_at(span, format!("{key}: {e}")))
+    }
+}
+
+/// Parses the TOML text and checks it.
+pub(super) fn parse(text: &str, path: &Path) -> anyhow::Result<Config> {
+    let raw: RawConfig = toml::from_str(text).map_err(|e| {
+        let at = match e.span() {
+            Some(span) => {
+                let (l, c) = line_col(text, span.start);
+                format!("{}:{l}:{c}", path.display())
+            }
+            None => path.display().to_string(),
+        };
+        input_error(format!("{at}: {}", e.message().trim_end()))
+    })?;
+    let src = Src { path, text };
+    let report = report(&src, &raw)?;
+    if raw.data.inputs.is_empty() {
+        return Err(src.error("`data.inputs` is empty: at least one [[data.inputs]] is required"));
+    }
+    let inputs = raw
+        .data
+        .inputs
+        .iter()
+        .enumerate()
+        .map(|(i, inp)| input(&src, i, inp))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let municipalities = match &raw.data.municipalities {
+        Some(m) => {
+            let file = src.resolve(m.get_ref());
+            if !file.is_file() {
+                return Err(src.error_at(
+                    m.span(),
+                    format!("data.municipalities: file {} does not exist", file.display()),
+                ));
+            }
+            Some(InputFile {
+                written: m.get_ref().clone(),
+                path: file,
+            })
+        }
+        None => None,
+    };
+    let templates_dir = match &raw.output.templates_dir {
+        Some(t) => {
+            let dir = src.resolve(t.get_ref());
+            if !dir.is_dir() {
+                return Err(src.error_at(
+                    t.span(),
+                    format!("output.templates-dir: folder {} does not exist", dir.display()),
+                ));
+            }
+            Some(dir)
+        }
+        None => None,
+    };
+    let groups = groups(&src, &raw.groups)?;
+    numbers(&src, &raw)?;
+    let expected = expected(&src, &raw, &groups, &inputs)?;
+    let comparison = Comparison {
+        kind: raw.comparison.kind,
+        size: raw.comparison.size,
+        klynger: raw
+            .comparison
+            .klynger
+            .iter()
+            .map(|(name, members)| {
+                let codes = members.get_ref().iter().map(|&c| Kommunekode(c)).collect();
+                (name.clone(), codes)
+            })
+            .collect(),
+    };
+    Ok(Config {
+        origin: Origin {
+            path: path.to_path_buf(),
+            text: text.to_string(),
+        },
+        report,
+        municipalities,
+        inputs,
+        groups,
+        expected,
+        ranking: raw.ranking,
+        comparison,
+        presentation: raw.presentation,
+        templates_dir,
+    })
+}
+
+fn report(src: &Src, raw: &RawConfig) -> anyhow::Result<Report> {
+    let r = &raw.report;
+    if r.period.get_ref().trim().is_empty() {
+        return Err(src.error_at(r.period.span(), "`report.period` must not be empty"));
+    }
+    let period = src.period("report.period", r.period.span(), r.period.get_ref())?;
+    let comparison_period = match &r.comparison_period {
+        Some(c) => Some((
+            src.period("report.comparison-period", c.span(), c.get_ref())?,
+            src.at(c.span()),
+        )),
+        None => None,
+    };
+    Ok(Report {
+        period,
+        period_at: src.at(r.period.span()),
+        comparison_period,
+        title: r.title.clone(),
+        sources: r.sources.clone(),
+    })
+}
+
+fn input(src: &Src, i: usize, inp: &InputConfig) -> anyhow::Result<Input> {
+    let key = format!("data.inputs[{}]", i + 1);
+    let kind = match inp.format {
+        InputFormat::Csv => {
+            let delimiter = match &inp.delimiter {
+                None => {
+                    return Err(src.error_at(
+                        inp.path.span(),
+                        format!("{key}: `delimiter` is required for format \"csv\" (\";\" or \",\")"),
+                    ))
+                }
+                Some(d) if d.get_ref() != ";" && d.get_ref() != "," => {
+                    return Err(src.error_at(
+                        d.span(),
+                        format!(
+                            "{key}.delimiter: expected \";\" or \",\", found {:?}",
+                            d.get_ref()
+                        ),
+                    ))
+                }
+                Some(d) => d.get_ref().as_bytes()[0],
+            };
+            let Some(decimal) = inp.decimal else {
+                return Err(src.error_at(
+                    inp.path.span(),
+                    format!("{key}: `decimal` is required for format \"csv\" (\"comma\" or \"point\")"),
+                ));
+            };
+            InputKind::Csv { delimiter, decimal }
+        }
+        InputFormat::Xlsx | InputFormat::JobindsatsJson => {
+            if let Some(d) = &inp.delimiter {
+                return Err(src.error_at(
+                    d.span(),
+                    format!("{key}.delimiter: only csv inputs have a delimiter"),
+                ));
+            }
+            if inp.format == InputFormat::Xlsx {
+                InputKind::Xlsx {
+                    sheet: inp.sheet.clone(),
+                    decimal: inp.decimal,
+                }
+            } else {
+                InputKind::JobindsatsJson
+            }
+        }
+    };
+    if inp.format == InputFormat::JobindsatsJson && inp.role != InputRole::Benchmark {
+        return Err(src.error_at(
+            inp.path.span(),
+            format!("{key}: a jobindsats-json input has role \"benchmark\""),
+        ));
+    }
+    if inp.format != InputFormat::JobindsatsJson
+        && inp.columns.kommunekode.is_none()
+        && inp.columns.kommune.is_none()
+    {
+        return Err(src.error_at(
+            inp.path.span(),
+            format!("{key}.columns: name the `kommunekode` or the `kommune` column"),
+        ));
+    }
+    let file = src.resolve(inp.path.get_ref());
+    if !file.is_file() {
+        return Err(src.error_at(
+            inp.path.span(),
+            format!("{key}.path: input file {} does not exist", file.display()),
+        ));
+    }
+    let period = match &inp.period {
+        Some(p) => Some(src.period(&format!("{key}.period"), p.span(), p.get_ref())?),
+        None => None,
+    };
+    Ok(Input {
+        file: InputFile {
+            written: inp.path.get_ref().clone(),
+            path: file,
+        },
+        kind,
+        role: inp.role,
+        period,
+        columns: inp.columns.clone(),
+        variables: inp.variables.clone(),
+    })
+}
+
+fn groups(src: &Src, raw: &[GroupConfig]) -> anyhow::Result<Vec<Group>> {
+    if raw.is_empty() {
+        return Err(src.error("`groups` is empty: at least one benefit group is required"));
+    }
+    let mut ids = BTreeSet::new();
+    for g in raw {
+        let id = g.id.get_ref();
+        if !GroupId::is_valid(id) {
+            return Err(src.error_at(
+                g.id.span(),
+                format!("groups.id: {id:?} must be lowercase ASCII letters, digits and '-'"),
+            ));
+        }
+        if !ids.insert(id.clone()) {
+            return Err(src.error_at(g.id.span(), format!("groups.id: {id:?} is defined twice")));
+        }
+    }
+    let find = |id: &str| raw.iter().find(|g| g.id.get_ref() == id);
+    for g in raw.iter().filter(|g| !g.total_of.is_empty()) {
+        let gid = g.id.get_ref();
+        let mut seen_benefits: BTreeMap<&str, &str> = BTreeMap::new();
+        for m in &g.total_of {
+            let Some(member) = find(m) else {
+                return Err(src.error_at(
+                    g.id.span(),
+                    format!("groups {gid:?}: total-of names {m:?}, which is not a configured group"),
+                ));
+            };
+            if !member.total_of.is_empty() {
+                return Err(src.error_at(
+                    g.id.span(),
+                    format!("groups {gid:?}: total-of names {m:?}, which is itself a total"),
+                ));
+            }
+            if g.total_of.iter().filter(|x| *x == m).count() > 1 {
+                return Err(src.error_at(
+                    g.id.span(),
+                    format!("groups {gid:?}: total-of names {m:?} twice, so it would be counted twice"),
+                ));
+            }
+            for b in &member.benefits {
+                if let Some(other) = seen_benefits.insert(b, m) {
+                    return Err(src.error_at(
+                        g.id.span(),
+                        format!(
+                            "groups {gid:?}: the benefit {b:?} is in both {other:?} and {m:?}, so the total would count it twice"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(raw
+        .iter()
+        .map(|g| Group {
+            id: GroupId::new(g.id.get_ref().clone()),
+            label: g.label.clone(),
+            source_labels: g.source_labels.clone(),
+            benefits: g.benefits.clone(),
+            total_of: g.total_of.iter().map(|m| GroupId::new(m.clone())).collect(),
+        })
+        .collect())
+}
+
+fn numbers(src: &Src, raw: &RawConfig) -> anyhow::Result<()> {
+    let r = &raw.ranking;
+    if !(r.interval_level > 0.0 && r.interval_level < 1.0) {
+        return Err(src.error(format!(
+            "ranking.interval-level: expected a number between 0 and 1, found {}",
+            r.interval_level
+        )));
+    }
+    if r.small_population.is_nan() || r.small_population < 0.0 {
+        return Err(src.error("ranking.small-population: expected a number ≥ 0"));
+    }
+    let p = &raw.presentation;
+    if p.count_rounding != 1 && p.count_rounding != 10 {
+        return Err(src.error(format!(
+            "presentation.count-rounding: expected 1 or 10, found {}",
+            p.count_rounding
+        )));
+    }
+    if p.decimals > 6 {
+        return Err(src.error(format!(
+            "presentation.decimals: expected 0 to 6, found {}",
+            p.decimals
+        )));
+    }
+    if raw.comparison.size == 0 {
+        return Err(src.error("comparison.size: expected at least 1"));
+    }
+    Ok(())
+}
+
+fn expected(
+    src: &Src,
+    raw: &RawConfig,
+    groups: &[Group],
+    inputs: &[Input],
+) -> anyhow::Result<Expected> {
+    let e = &raw.expected;
+    for id in e.groups.keys() {
+        if !groups.iter().any(|g| g.id.as_str() == id) {
+            return Err(src.error(format!(
+                "expected.groups.{id}: {id:?} is not a configured group"
+            )));
+        }
+    }
+    let mut specs = BTreeMap::new();
+    if e.mode == Mode::Model {
+        if !inputs.iter().any(|i| i.role == InputRole::Rammevilkaar) {
+            return Err(
+                src.error("expected.mode = \"model\" needs an input with role = \"rammevilkaar\"")
+            );
+        }
+        for g in groups.iter().filter(|g| !g.is_total()) {
+            let over = e.groups.get(g.id.as_str());
+            let variables = over
+                .and_then(|o| o.variables.clone())
+                .unwrap_or_else(|| e.variables.clone());
+            let method: Method = over.and_then(|o| o.method).unwrap_or(e.method);
+            if variables.is_empty() {
+                return Err(src.error(format!(
+                    "expected.variables: model mode needs rammevilkår variables for group {:?}",
+                    g.id.as_str()
+                )));
+            }
+            specs.insert(g.id.clone(), ModelSpec { variables, method });
+        }
+    }
+    Ok(Expected {
+        mode: e.mode,
+        calibrate: e.calibrate,
+        specs,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> anyhow::Result<Config> {
+        Config::parse(text, Path::new("test.toml"))
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_column() {
+        let err = parse_str("[report]\nperiod = \"2022\"\ncolour = 1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("test.toml:3:1: unknown field `colour`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn wrong_type_names_line() {
+        let err = parse_str("[report]\nperiod = 2022\n").unwrap_err().to_string();
+        assert!(
+            err.starts_with("test.toml:2:10: invalid type: integer `2022`, expected a string"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn malformed_period_names_line_and_column() {
+        let err = parse_str("[report]\nperiod = \"2022X\"\n[[data.inputs]]\nformat = \"csv\"\npath = \"x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("test.toml:2:10: report.period: \"2022X\" is not a period label"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,224 @@
+//! The configuration: the TOML file ([`raw`]) is parsed, then checked ([`check`]) into a
+//! [`Config`] with typed keys, parsed periods and resolved paths. Every later stage reads only
+//! the checked config; messages about it name the config file, line and column, and the key.
+//!
+//! Every path in the file is relative to the config file itself.
+
+mod check;
+pub mod raw;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub use raw::{
+    ColumnMap, ComparisonKind, Decimal, InputFormat, InputRole, Method, Mode, PresentationConfig,
+    RankingConfig,
+};
+
+use crate::error::input_error;
+use crate::keys::{GroupId, Kommunekode, Period};
+
+/// A checked configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it was read from and its text (for the manifest and for messages).
+    pub origin: Origin,
+    /// `[report]`.
+    pub report: Report,
+    /// `data.municipalities`, when a list other than the built-in one is configured.
+    pub municipalities: Option<InputFile>,
+    /// `[[data.inputs]]`, in config order.
+    pub inputs: Vec<Input>,
+    /// Benefit groups in config order.
+    pub groups: Vec<Group>,
+    /// `[expected]`.
+    pub expected: Expected,
+    /// `[ranking]`.
+    pub ranking: RankingConfig,
+    /// `[comparison]`.
+    pub comparison: Comparison,
+    /// `[presentation]`.
+    pub presentation: PresentationConfig,
+    /// `output.templates-dir`, resolved.
+    pub templates_dir: Option<PathBuf>,
+}
+
+/// The config file a config came from.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    /// The path as given on the command line.
+    pub path: PathBuf,
+    /// The file's text.
+    pub text: String,
+}
+
+/// A place in the config file, `file:line:col`, for messages raised after checking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location(pub String);
+
+/// `[report]`, checked.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The current period.
+    pub period: Period,
+    /// Where `report.period` is written.
+    pub period_at: Location,
+    /// An explicitly configured comparison period and where it is written.
+    pub comparison_period: Option<(Period, Location)>,
+    /// Report title.
+    pub title: String,
+    /// Source lines.
+    pub sources: Vec<String>,
+}
+
+/// A file named in the config.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    /// The path as written in the config (for the manifest).
+    pub written: PathBuf,
+    /// The path resolved against the config file's folder.
+    pub path: PathBuf,
+}
+
+/// How an input file is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputKind {
+    /// The jobindsats API's JSON export of table Y30R21.
+    JobindsatsJson,
+    /// A delimited text table.
+    Csv {
+        /// `b';'` or `b','`.
+        delimiter: u8,
+        /// How numbers in the text are written.
+        decimal: Decimal,
+    },
+    /// A workbook sheet.
+    Xlsx {
+        /// The sheet, or the first one.
+        sheet: Option<String>,
+        /// How numbers in text cells are written, when stated.
+        decimal: Option<Decimal>,
+    },
+}
+
+/// One `[[data.inputs]]`, checked.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// The file.
+    pub file: InputFile,
+    /// Its format.
+    pub kind: InputKind,
+    /// What it holds.
+    pub role: InputRole,
+    /// The period of every row, when the table has none.
+    pub period: Option<Period>,
+    /// Column names.
+    pub columns: ColumnMap,
+    /// Rammevilkår columns to read (default: every non-key column).
+    pub variables: Option<Vec<String>>,
+}
+
+/// A benefit group, checked.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// Id.
+    pub id: GroupId,
+    /// Danish label.
+    pub label: String,
+    /// Other names for it in input files.
+    pub source_labels: Vec<String>,
+    /// The benefits it sums.
+    pub benefits: Vec<String>,
+    /// Member groups, for a total.
+    pub total_of: Vec<GroupId>,
+}
+
+impl Group {
+    /// True for a group that sums other groups.
+    pub fn is_total(&self) -> bool {
+        !self.total_of.is_empty()
+    }
+
+    /// Whether `name` (from an input file) denotes this group.
+    pub fn matches(&self, name: &str) -> bool {
+        name == self.id.as_str() || name == self.label || self.source_labels.iter().any(|s| s == name)
+    }
+}
+
+/// The model of one group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelSpec {
+    /// Rammevilkår variables.
+    pub variables: Vec<String>,
+    /// Estimator.
+    pub method: Method,
+}
+
+/// `[expected]`, checked.
+#[derive(Debug, Clone)]
+pub struct Expected {
+    /// Supplied or model.
+    pub mode: Mode,
+    /// Scale expected counts so Σexpected = Σactual per group.
+    pub calibrate: bool,
+    /// Model mode: every ordinary group's variables and method.
+    pub specs: BTreeMap<GroupId, ModelSpec>,
+}
+
+/// `[comparison]`, checked.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    /// How peers are chosen.
+    pub kind: ComparisonKind,
+    /// Peers for `nearest`.
+    pub size: usize,
+    /// Klynge name → members.
+    pub klynger: BTreeMap<String, Vec<Kommunekode>>,
+}
+
+impl Config {
+    /// Reads, parses and checks a config file.
+    pub fn load(path: &Path) -> anyhow::Result<Config> {
+        let bytes = crate::error::read_file(path)?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            input_error(format!(
+                "{}: the config file is not valid UTF-8",
+                path.display()
+            ))
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// Parses and checks config text; `path` is used for messages and relative paths.
+    pub fn parse(text: &str, path: &Path) -> anyhow::Result<Config> {
+        check::parse(text, path)
+    }
+
+    /// An input error pointing at a place in the config file.
+    pub fn error_at(&self, at: &Location, msg: impl std::fmt::Display) -> anyhow::Error {
+        input_error(format!("{}: {msg}", at.0))
+    }
+
+    /// An input error naming the config file only.
+    pub fn error(&self, msg: impl std::fmt::Display) -> anyhow::Error {
+        input_error(format!("{}: {msg}", self.origin.path.display()))
+    }
+
+    /// The comparison period: configured, or the same period one year earlier.
+    pub fn comparison_period(&self) -> Period {
+        match &self.report.comparison_period {
+            Some((p, _)) => p.clone(),
+            None => self.report.period.year_earlier(),
+        }
+    }
+
+    /// The group with this id.
+    pub fn group(&self, id: &GroupId) -> Option<&Group> {
+        self.groups.iter().find(|g| &g.id == id)
+    }
+
+    /// Variables and method of a group in model mode.
+    pub fn model_spec(&self, id: &GroupId) -> Option<&ModelSpec> {
+        self.expected.specs.get(id)
+    }
+}

@@ -1,0 +1,265 @@
+//! Records → [`Dataset`]: municipalities matched by code or exact name, periods parsed with
+//! their location, groups matched by id, label or source label (or benefits summed into their
+//! groups), duplicates and impossible values rejected.
+
+use std::collections::BTreeMap;
+
+use super::{Dataset, InputFile, Municipality, Record, RowPeriod, Scope};
+use crate::bail_input;
+use crate::config::{Config, InputRole};
+use crate::error::input_error;
+use crate::keys::{GroupId, Kommunekode, Period};
+
+pub(super) struct Assembler<'a> {
+    cfg: &'a Config,
+    ds: Dataset,
+    by_name: BTreeMap<String, Kommunekode>,
+    /// Where each figures entry came from, for duplicate messages.
+    origins: BTreeMap<(Period, GroupId, Kommunekode), String>,
+    /// (period, benefit, code) → where, for benefit-level duplicates.
+    benefit_seen: BTreeMap<(Period, String, Kommunekode), String>,
+}
+
+impl<'a> Assembler<'a> {
+    pub(super) fn new(cfg: &'a Config, municipalities: Vec<Municipality>) -> Assembler<'a> {
+        let by_name = municipalities
+            .iter()
+            .map(|m| (m.name.clone(), m.code))
+            .collect();
+        Assembler {
+            cfg,
+            ds: Dataset {
+                municipalities,
+                ..Dataset::default()
+            },
+            by_name,
+            origins: BTreeMap::new(),
+            benefit_seen: BTreeMap::new(),
+        }
+    }
+
+    fn code(&self, rec: &Record) -> anyhow::Result<Kommunekode> {
+        if let Some(k) = &rec.kommunekode {
+            let code = Kommunekode::parse(k).ok_or_else(|| {
+                input_error(format!(
+                    "{}: kommunekode {:?} is not a 3-digit municipality code",
+                    rec.at,
+                    crate::error::excerpt(k, 20)
+                ))
+            })?;
+            let Some(m) = self.ds.municipality(code) else {
+                bail_input!(
+                    "{}: unknown kommunekode {}: not in the municipality list",
+                    rec.at,
+                    code.get()
+                );
+            };
+            if let Some(name) = &rec.kommune {
+                if &m.name != name {
+                    bail_input!(
+                        "{}: kommunekode {} is {:?}, but the row says {:?}",
+                        rec.at,
+                        code.get(),
+                        m.name,
+                        crate::error::excerpt(name, 60)
+                    );
+                }
+            }
+            return Ok(code);
+        }
+        let Some(name) = &rec.kommune else {
+            bail_input!("{}: the row names no municipality", rec.at);
+        };
+        self.by_name.get(name.as_str()).copied().ok_or_else(|| {
+            input_error(format!(
+                "{}: unknown municipality name {:?}: names must match the municipality list exactly",
+                rec.at,
+                crate::error::excerpt(name, 60)
+            ))
+        })
+    }
+
+    fn period(rec: &Record) -> anyhow::Result<Option<Period>> {
+        match &rec.period {
+            Some(RowPeriod::Checked(p)) => Ok(Some(p.clone())),
+            Some(RowPeriod::Label(p)) if !p.trim().is_empty() => p
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|e| input_error(format!("{}: {e}", rec.period_at))),
+            _ => Ok(None),
+        }
+    }
+
+    fn required_period(rec: &Record) -> anyhow::Result<Period> {
+        Self::period(rec)?.ok_or_else(|| {
+            input_error(format!(
+                "{}: the row has no period (map a period column or set `period`)",
+                rec.at
+            ))
+        })
+    }
+
+    pub(super) fn apply(&mut self, role: InputRole, rec: Record) -> anyhow::Result<()> {
+        check_values(&rec)?;
+        let code = self.code(&rec)?;
+        match role {
+            InputRole::Population => {
+                let period = Self::required_period(&rec)?;
+                let Some(pop) = rec.figures.population else {
+                    bail_input!("{}: the population input has no population value", rec.at);
+                };
+                if self
+                    .ds
+                    .population
+                    .insert((period.clone(), code), pop)
+                    .is_some()
+                {
+                    bail_input!(
+                        "{}: duplicate population row for period {period}, kommune {}",
+                        rec.at,
+                        code.get()
+                    );
+                }
+            }
+            InputRole::Rammevilkaar => {
+                let period = Self::period(&rec)?;
+                let scope = match &period {
+                    Some(p) => Scope::Period(p.clone()),
+                    None => Scope::AllPeriods,
+                };
+                if self
+                    .ds
+                    .rammevilkaar
+                    .insert((scope, code), rec.variables)
+                    .is_some()
+                {
+                    bail_input!(
+                        "{}: duplicate rammevilkår row for kommune {}{}",
+                        rec.at,
+                        code.get(),
+                        match period {
+                            Some(p) => format!(", period {p}"),
+                            None => String::new(),
+                        }
+                    );
+                }
+            }
+            InputRole::Benchmark => self.apply_benchmark(code, rec)?,
+        }
+        Ok(())
+    }
+
+    fn apply_benchmark(&mut self, code: Kommunekode, rec: Record) -> anyhow::Result<()> {
+        let period = Self::required_period(&rec)?;
+        let groups = &self.cfg.groups;
+        if let Some(name) = &rec.group {
+            let Some(g) = groups.iter().find(|g| g.matches(name)) else {
+                let known: Vec<String> = groups.iter().map(|g| format!("{:?}", g.label)).collect();
+                bail_input!(
+                    "{}: unknown benefit group {:?}; configured groups are {} (add it to [[groups]] or its `source-labels`)",
+                    rec.at,
+                    crate::error::excerpt(name, 60),
+                    known.join(", ")
+                );
+            };
+            let key = (period, g.id.clone(), code);
+            if let Some(first) = self.origins.get(&key) {
+                bail_input!(
+                    "{}: duplicate row for period {}, group {}, kommune {} {}; first given at {first}",
+                    rec.at,
+                    key.0,
+                    key.1,
+                    code.get(),
+                    self.ds.name(code)
+                );
+            }
+            self.origins.insert(key.clone(), rec.at.clone());
+            self.ds.figures.insert(key, rec.figures);
+            return Ok(());
+        }
+        let Some(benefit) = &rec.benefit else {
+            bail_input!(
+                "{}: the row names no benefit group (map a `group` or `benefit` column)",
+                rec.at
+            );
+        };
+        let targets: Vec<GroupId> = groups
+            .iter()
+            .filter(|g| !g.is_total() && g.benefits.iter().any(|b| b == benefit))
+            .map(|g| g.id.clone())
+            .collect();
+        if targets.is_empty() {
+            bail_input!(
+                "{}: the benefit {:?} is in no configured group's `benefits`",
+                rec.at,
+                crate::error::excerpt(benefit, 60)
+            );
+        }
+        let bkey = (period.clone(), benefit.clone(), code);
+        if let Some(first) = self.benefit_seen.get(&bkey) {
+            bail_input!(
+                "{}: duplicate row for period {period}, benefit {benefit}, kommune {}; first given at {first}",
+                rec.at,
+                code.get()
+            );
+        }
+        self.benefit_seen.insert(bkey, rec.at.clone());
+        for gid in targets {
+            let key = (period.clone(), gid, code);
+            let entry = self.ds.figures.entry(key.clone()).or_default();
+            add(&mut entry.actual, rec.figures.actual);
+            add(&mut entry.expected, rec.figures.expected);
+            if rec.figures.population.is_some() {
+                entry.population = rec.figures.population;
+            }
+            self.origins.entry(key).or_insert_with(|| rec.at.clone());
+        }
+        Ok(())
+    }
+
+    pub(super) fn finish(mut self, files: Vec<InputFile>) -> anyhow::Result<Dataset> {
+        if self.ds.figures.is_empty() {
+            bail_input!("the inputs hold no benchmark rows");
+        }
+        self.ds.inputs = files;
+        Ok(self.ds)
+    }
+}
+
+/// Counts and shares cannot be negative; a population cannot be zero.
+fn check_values(rec: &Record) -> anyhow::Result<()> {
+    let f = &rec.figures;
+    let checks = [
+        ("actual count", f.actual),
+        ("expected count", f.expected),
+        ("population", f.population),
+        ("actual share", f.actual_share),
+        ("expected share", f.expected_share),
+    ];
+    for (what, v) in checks {
+        if let Some(v) = v {
+            if !v.is_finite() || v < 0.0 {
+                bail_input!("{}: {what} is {v}; expected a number ≥ 0", rec.at);
+            }
+        }
+    }
+    if f.population == Some(0.0) {
+        bail_input!(
+            "{}: population 16–66 is 0; shares cannot be computed",
+            rec.at
+        );
+    }
+    if let Some(r) = f.rank {
+        if r == 0 {
+            bail_input!("{}: rank 0; ranks start at 1", rec.at);
+        }
+    }
+    Ok(())
+}
+
+fn add(into: &mut Option<f64>, v: Option<f64>) {
+    if let Some(v) = v {
+        *into = Some(into.unwrap_or(0.0) + v);
+    }
+}

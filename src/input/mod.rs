@@ -1,0 +1,156 @@
+//! Input stage: every configured file is read once into bytes (hashed for the manifest), parsed
+//! by its format's reader into [`Record`]s, and assembled into one checked [`Dataset`].
+//!
+//! Every reader has the same shape: bytes, the file's name for messages, and the checked input
+//! config in; records out.
+
+mod assemble;
+mod jobindsats;
+mod municipalities;
+mod number;
+pub mod provenance;
+mod table;
+
+use std::collections::BTreeMap;
+
+use crate::config::{Config, Input, InputKind};
+use crate::error::read_file;
+use crate::keys::{GroupId, Kommunekode, Period};
+
+pub use municipalities::{parse_municipalities, Municipality};
+pub use number::parse_number;
+pub use provenance::{sha256_hex, InputFile, Manifest};
+
+/// The figures one input row gives for (period, group, municipality); any may be absent.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Figures {
+    /// Population 16–66.
+    pub population: Option<f64>,
+    /// Actual full-time persons.
+    pub actual: Option<f64>,
+    /// Expected full-time persons.
+    pub expected: Option<f64>,
+    /// Actual share (pct.).
+    pub actual_share: Option<f64>,
+    /// Expected share (pct.).
+    pub expected_share: Option<f64>,
+    /// Actual − expected (persons).
+    pub gap: Option<f64>,
+    /// Actual share − expected share (percentage points).
+    pub gap_pp: Option<f64>,
+    /// Supplied rank.
+    pub rank: Option<u32>,
+}
+
+/// Which periods a rammevilkår row applies to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Scope {
+    /// A table without a period: the same values for every period.
+    AllPeriods,
+    /// One period.
+    Period(Period),
+}
+
+/// Rammevilkår variables of one municipality: name → value.
+pub type Variables = BTreeMap<String, f64>;
+
+/// Everything the inputs say, keyed and checked.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    /// All municipalities, sorted by code.
+    pub municipalities: Vec<Municipality>,
+    /// (period, group, kommunekode) → figures.
+    pub figures: BTreeMap<(Period, GroupId, Kommunekode), Figures>,
+    /// (period, kommunekode) → population 16–66 from a population input.
+    pub population: BTreeMap<(Period, Kommunekode), f64>,
+    /// (scope, kommunekode) → rammevilkår variables.
+    pub rammevilkaar: BTreeMap<(Scope, Kommunekode), Variables>,
+    /// Every input read, in config order (the municipality list first when configured).
+    pub inputs: Vec<InputFile>,
+}
+
+impl Dataset {
+    /// All periods with benchmark figures, in order.
+    pub fn periods(&self) -> Vec<Period> {
+        let mut p: Vec<Period> = self.figures.keys().map(|k| k.0.clone()).collect();
+        p.sort();
+        p.dedup();
+        p
+    }
+
+    /// The municipality with this code.
+    pub fn municipality(&self, code: Kommunekode) -> Option<&Municipality> {
+        self.municipalities
+            .binary_search_by_key(&code, |m| m.code)
+            .ok()
+            .map(|i| &self.municipalities[i])
+    }
+
+    /// A municipality's name, or "" for a code not in the list.
+    pub fn name(&self, code: Kommunekode) -> &str {
+        self.municipality(code).map_or("", |m| m.name.as_str())
+    }
+
+    /// Rammevilkår variables of a municipality for a period (period-specific rows win).
+    pub fn variables_for(&self, period: &Period, code: Kommunekode) -> Option<&Variables> {
+        self.rammevilkaar
+            .get(&(Scope::Period(period.clone()), code))
+            .or_else(|| self.rammevilkaar.get(&(Scope::AllPeriods, code)))
+    }
+}
+
+/// A row's period as a reader found it.
+#[derive(Debug, Clone)]
+pub(crate) enum RowPeriod {
+    /// Text from the file, parsed while assembling (so its location can be named).
+    Label(String),
+    /// The input's configured `period`, checked with the config.
+    Checked(Period),
+}
+
+/// A row as a format reader produces it, before matching.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Record {
+    /// "file:line" for messages.
+    pub at: String,
+    /// Where the period is written, for a malformed label ("file:line:col" or a column name).
+    pub period_at: String,
+    pub kommunekode: Option<String>,
+    pub kommune: Option<String>,
+    pub period: Option<RowPeriod>,
+    pub group: Option<String>,
+    pub benefit: Option<String>,
+    pub figures: Figures,
+    pub variables: Variables,
+}
+
+/// Reads one input's bytes with its format's reader.
+fn read(bytes: &[u8], shown: &str, input: &Input) -> anyhow::Result<Vec<Record>> {
+    match input.kind {
+        InputKind::JobindsatsJson => jobindsats::read(bytes, shown),
+        InputKind::Csv { .. } => table::read_csv(bytes, shown, input),
+        InputKind::Xlsx { .. } => table::read_xlsx(bytes, shown, input),
+    }
+}
+
+/// Reads every input of the config into a checked dataset. The only file reads of the stage.
+pub fn load(cfg: &Config) -> anyhow::Result<Dataset> {
+    let mut files = Vec::new();
+    let municipalities = match &cfg.municipalities {
+        Some(m) => {
+            let bytes = read_file(&m.path)?;
+            files.push(InputFile::new(&m.written, &bytes));
+            municipalities::from_bytes(&bytes, &m.path.display().to_string())?
+        }
+        None => municipalities::builtin()?,
+    };
+    let mut assembler = assemble::Assembler::new(cfg, municipalities);
+    for input in &cfg.inputs {
+        let bytes = read_file(&input.file.path)?;
+        files.push(InputFile::new(&input.file.written, &bytes));
+        for rec in read(&bytes, &input.file.path.display().to_string(), input)? {
+            assembler.apply(input.role, rec)?;
+        }
+    }
+    assembler.finish(files)
+}

@@ -1,0 +1,206 @@
+//! Which charts a page shows, and with what data: the chart plan. The renderers draw it
+//! (`render::chart`) at the size the medium needs; adding a chart is one drawing file there and
+//! one field here.
+
+use std::collections::BTreeMap;
+
+use super::headline_group;
+use crate::compute::Results;
+use crate::config::Config;
+use crate::keys::{GroupId, Kommunekode};
+
+/// Where a chart is shown: the size decides how large its text comes out once scaled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Medium {
+    /// Web pages and full-width print (the national list).
+    Screen,
+    /// The appendix, where bar charts stand two abreast and the others at about ⅔ width, so
+    /// their 12-pixel text prints at about 6 pt.
+    Print,
+}
+
+impl Medium {
+    fn bars(self) -> (u32, u32) {
+        match self {
+            Medium::Screen => (760, 300),
+            Medium::Print => (520, 300),
+        }
+    }
+
+    fn scatter(self) -> (u32, u32) {
+        match self {
+            Medium::Screen => (760, 420),
+            Medium::Print => (560, 380),
+        }
+    }
+
+    fn trend(self) -> (u32, u32) {
+        match self {
+            Medium::Screen => (760, 260),
+            Medium::Print => (560, 220),
+        }
+    }
+}
+
+/// What every chart carries besides its data.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    /// Unique element-id prefix within a page.
+    pub id: String,
+    /// SVG size in pixels.
+    pub size: (u32, u32),
+    /// The group's Danish label.
+    pub group_label: String,
+    /// Decimals of the numbers shown.
+    pub decimals: usize,
+}
+
+/// The sorted gap bars of one group.
+#[derive(Debug, Clone)]
+pub struct BarsChart {
+    /// Frame.
+    pub frame: Frame,
+    /// Bars in rank order.
+    pub data: Vec<BarDatum>,
+}
+
+/// Expected against actual share of one group.
+#[derive(Debug, Clone)]
+pub struct ScatterChart {
+    /// Frame.
+    pub frame: Frame,
+    /// Dots by kommunekode.
+    pub data: Vec<ScatterDatum>,
+}
+
+/// One municipality's gap over the periods.
+#[derive(Debug, Clone)]
+pub struct TrendChart {
+    /// Frame.
+    pub frame: Frame,
+    /// The municipality's name.
+    pub name: String,
+    /// Points in period order.
+    pub data: Vec<TrendDatum>,
+}
+
+/// The charts of one group on one page.
+#[derive(Debug, Clone)]
+pub struct GroupPlan {
+    /// Always shown.
+    pub bars: BarsChart,
+    /// On the national pages for every group; on a municipality's pages for totals only.
+    pub scatter: Option<ScatterChart>,
+    /// On a municipality's web page for every group; in its appendix for the headline only.
+    pub trend: Option<TrendChart>,
+}
+
+/// Group → its charts, for one page.
+pub type ChartPlan = BTreeMap<GroupId, GroupPlan>;
+
+/// The charts of a municipality's page (`Some(code)`) or of the national pages (`None`).
+pub fn plan(cfg: &Config, res: &Results, code: Option<Kommunekode>, medium: Medium) -> ChartPlan {
+    let cur = &res.current;
+    let decimals = cfg.presentation.decimals;
+    let prefix = match code {
+        Some(c) => format!("k{c}"),
+        None => "dk".to_string(),
+    };
+    let headline = &headline_group(cfg).id;
+    let mut out = ChartPlan::new();
+    for list in res.groups.iter().filter_map(|g| res.list(cur, g)) {
+        let gid = &list.group;
+        let group = cfg.group(gid).expect("result groups come from the config");
+        let frame = |kind: &str, size: (u32, u32)| Frame {
+            id: format!("{prefix}-{gid}-{kind}"),
+            size,
+            group_label: group.label.clone(),
+            decimals,
+        };
+        let bars = BarsChart {
+            frame: frame("bars", medium.bars()),
+            data: list
+                .ranked()
+                .iter()
+                .map(|r| BarDatum {
+                    name: r.kommune.clone(),
+                    gap_pp: r.gap_pp,
+                    rank: r.rank,
+                    focus: Some(r.kommunekode) == code,
+                })
+                .collect(),
+        };
+        let scatter = (code.is_none() || group.is_total()).then(|| ScatterChart {
+            frame: frame("scatter", medium.scatter()),
+            data: list
+                .rows
+                .iter()
+                .map(|r| ScatterDatum {
+                    name: r.kommune.clone(),
+                    expected_share: r.expected_share,
+                    actual_share: r.actual_share,
+                    focus: Some(r.kommunekode) == code,
+                })
+                .collect(),
+        });
+        let wants_trend = medium == Medium::Screen || gid == headline;
+        let trend = code.filter(|_| wants_trend).map(|c| TrendChart {
+            frame: frame("trend", medium.trend()),
+            name: list.row(c).map(|r| r.kommune.clone()).unwrap_or_default(),
+            data: res
+                .periods
+                .iter()
+                .filter_map(|p| {
+                    res.row(p, gid, c).map(|r| TrendDatum {
+                        label: p.short(),
+                        gap_pp: r.gap_pp,
+                    })
+                })
+                .collect(),
+        });
+        out.insert(
+            gid.clone(),
+            GroupPlan {
+                bars,
+                scatter,
+                trend,
+            },
+        );
+    }
+    out
+}
+
+/// One bar.
+#[derive(Debug, Clone)]
+pub struct BarDatum {
+    /// Municipality name.
+    pub name: String,
+    /// Gap in percentage points (unrounded).
+    pub gap_pp: f64,
+    /// Its rank.
+    pub rank: u32,
+    /// Whether this is the focus municipality.
+    pub focus: bool,
+}
+
+/// One dot.
+#[derive(Debug, Clone)]
+pub struct ScatterDatum {
+    /// Municipality name.
+    pub name: String,
+    /// Expected share, pct.
+    pub expected_share: f64,
+    /// Actual share, pct.
+    pub actual_share: f64,
+    /// Whether this is the focus municipality.
+    pub focus: bool,
+}
+
+/// One period.
+#[derive(Debug, Clone)]
+pub struct TrendDatum {
+    /// Short Danish period label, e.g. "4. kvt. 2022".
+    pub label: String,
+    /// Gap in percentage points.
+    pub gap_pp: f64,
+}

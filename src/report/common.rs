@@ -1,0 +1,165 @@
+//! The facts every page and appendix shows: title, period, sources, mode, groups, caveats.
+
+use serde::Serialize;
+
+use super::fmt::number;
+use super::sentences::label_in_sentence;
+use crate::compute::Results;
+use crate::config::{Config, Mode};
+use crate::input::Manifest;
+use crate::keys::GroupId;
+
+/// About the whole report: shown on every page and in every appendix.
+#[derive(Debug, Clone, Serialize)]
+pub struct Common {
+    /// Report title.
+    pub title: String,
+    /// Period label, e.g. `2022QMAT04`.
+    pub period: String,
+    /// "4 kvartaler t.o.m. 4. kvt. 2022".
+    pub period_words: String,
+    /// "4. kvt. 2022".
+    pub period_short: String,
+    /// The comparison period in words, when improvement exists.
+    pub comparison_words: Option<String>,
+    /// Date derived from the period end ("31. december 2022"), never the wall clock.
+    pub period_end: String,
+    /// Source lines.
+    pub sources: Vec<String>,
+    /// "Kilde: …" in one line.
+    pub source_line: String,
+    /// `supplied` or `model`.
+    pub mode: String,
+    /// The mode in Danish.
+    pub mode_text: String,
+    /// Tool version.
+    pub version: String,
+    /// Full input hash.
+    pub input_hash: String,
+    /// First 12 hex digits.
+    pub input_hash_short: String,
+    /// Number of municipalities.
+    pub n: usize,
+    /// Benefit groups.
+    pub groups: Vec<GroupInfo>,
+    /// "Indgår: …" in Danish.
+    pub included_text: String,
+    /// What the list does not cover.
+    pub excluded_text: String,
+    /// Caveats in Danish.
+    pub caveats: Vec<String>,
+    /// "90 %".
+    pub level_text: String,
+    /// Whether rank intervals exist.
+    pub has_intervals: bool,
+    /// Whether improvement exists.
+    pub has_improvement: bool,
+    /// How counts are rounded, in Danish.
+    pub rounding_text: String,
+}
+
+/// A benefit group.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupInfo {
+    /// Id.
+    pub id: String,
+    /// Danish label.
+    pub label: String,
+    /// Label inside a sentence.
+    pub label_lower: String,
+    /// Whether it is a total.
+    pub is_total: bool,
+    /// Labels of the member groups (totals).
+    pub members: Vec<String>,
+    /// Benefits included.
+    pub benefits: Vec<String>,
+}
+
+/// A group's facts for the view.
+pub fn group_info(cfg: &Config, id: &GroupId) -> GroupInfo {
+    let g = cfg.group(id).expect("result groups come from the config");
+    GroupInfo {
+        id: id.to_string(),
+        label: g.label.clone(),
+        label_lower: label_in_sentence(&g.label),
+        is_total: g.is_total(),
+        members: g
+            .total_of
+            .iter()
+            .filter_map(|m| cfg.group(m))
+            .map(|m| m.label.clone())
+            .collect(),
+        benefits: g.benefits.clone(),
+    }
+}
+
+/// The shared facts of a build.
+pub fn common(cfg: &Config, res: &Results, manifest: &Manifest) -> Common {
+    let groups: Vec<GroupInfo> = res.groups.iter().map(|g| group_info(cfg, g)).collect();
+    let n = res.codes().len();
+    let included: Vec<String> = groups
+        .iter()
+        .filter(|g| !g.is_total)
+        .map(|g| g.label.clone())
+        .collect();
+    let all_benefits: Vec<String> = cfg
+        .groups
+        .iter()
+        .flat_map(|g| g.benefits.iter().cloned())
+        .collect();
+    let excluded: Vec<&str> = ["førtidspension", "fleksjob"]
+        .into_iter()
+        .filter(|b| !all_benefits.iter().any(|x| x == b))
+        .collect();
+    let excluded_text = if excluded.is_empty() {
+        "Listen omfatter også førtidspension og fleksjob.".to_string()
+    } else {
+        format!(
+            "Listen omfatter ikke {}, ligesom ministeriets liste. Kommuner, der tilkender mange førtidspensioner, kan derfor se bedre ud, end de er.",
+            excluded.join(" og ")
+        )
+    };
+    let level_text = format!("{} %", number(cfg.ranking.interval_level * 100.0, 0));
+    let mut caveats = vec![
+        format!(
+            "Små kommuner (under {} indbyggere i alderen 16–66 år) rangeres som de øvrige, men få personer kan flytte dem mange pladser.",
+            number(cfg.ranking.small_population, 0)
+        ),
+        "Små forskelle i placering betyder lidt: se placeringens usikkerhed (interval), før en placering tillægges vægt.".to_string(),
+        "Rammevilkårene forklarer ikke alt: forskellen mellem faktisk og forventet kan også skyldes forhold, modellen ikke måler.".to_string(),
+    ];
+    if cfg.expected.mode == Mode::Supplied {
+        caveats.push("De forventede tal er Beskæftigelsesministeriets egne; de kan ikke genberegnes her.".to_string());
+    }
+    Common {
+        title: cfg.report.title.clone(),
+        period: res.current.to_string(),
+        period_words: res.current.describe(),
+        period_short: res.current.short(),
+        comparison_words: res.comparison.as_ref().map(|p| p.describe()),
+        period_end: res.current.end_words(),
+        sources: cfg.report.sources.clone(),
+        source_line: format!("Kilde: {}", cfg.report.sources.join("; ")),
+        mode: manifest.mode.clone(),
+        mode_text: match cfg.expected.mode {
+            Mode::Supplied => "Forventede tal fra Beskæftigelsesministeriet (jobindsats.dk)".into(),
+            Mode::Model => "Forventede tal beregnet af kommunebench ud fra rammevilkår (åben regressionsmodel)".into(),
+        },
+        version: manifest.version.clone(),
+        input_hash: manifest.input_hash.clone(),
+        input_hash_short: manifest.short_hash().to_string(),
+        n,
+        groups,
+        included_text: format!("Indgår: {}.", included.join(", ")),
+        excluded_text,
+        caveats,
+        level_text,
+        has_intervals: cfg.ranking.draws > 0,
+        has_improvement: res.comparison.is_some(),
+        rounding_text: if cfg.presentation.count_rounding == 10 {
+            "Antal er afrundet til nærmeste 10; placeringer er beregnet på de uafrundede tal.".into()
+        } else {
+            "Placeringer er beregnet på de uafrundede tal.".into()
+        },
+    }
+}

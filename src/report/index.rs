@@ -1,0 +1,165 @@
+//! The national pages' view: every group's full ranking, the municipality index and, in model
+//! mode, the model report.
+
+use serde::Serialize;
+
+use super::cells::{cells, national, Cells, NationalCells};
+use super::common::{group_info, Common, GroupInfo};
+use super::fmt::number;
+use super::ViewBuilder;
+use crate::config::Method;
+
+/// One group's full ranking.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ranking {
+    /// The group.
+    pub group: GroupInfo,
+    /// Rows in rank order.
+    pub rows: Vec<Cells>,
+    /// Hele landet.
+    pub national: NationalCells,
+}
+
+/// The national pages' view.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexView {
+    /// Shared facts.
+    pub common: Common,
+    /// One ranking per group.
+    pub rankings: Vec<Ranking>,
+    /// All municipalities by name.
+    pub municipalities: Vec<Link>,
+    /// Model report, formatted, in model mode.
+    pub model: Option<Vec<ModelFitView>>,
+}
+
+/// A link to a municipality page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    /// Code.
+    pub kommunekode: String,
+    /// Name.
+    pub kommune: String,
+    /// Relative link from the site root.
+    pub href: String,
+}
+
+/// A formatted model fit.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelFitView {
+    /// Group label.
+    pub group: String,
+    /// Method in Danish.
+    pub method: String,
+    /// n.
+    pub n: String,
+    /// R².
+    pub r2: String,
+    /// Adjusted R².
+    pub adj_r2: String,
+    /// LOO RMSE.
+    pub loo_rmse: String,
+    /// Coefficients.
+    pub coefficients: Vec<CoefView>,
+}
+
+/// A formatted coefficient.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoefView {
+    /// Variable.
+    pub name: String,
+    /// Estimate.
+    pub estimate: String,
+    /// Standard error.
+    pub std_error: String,
+    /// t.
+    pub t: String,
+}
+
+impl ViewBuilder<'_> {
+    /// The national view (index, rangliste).
+    pub fn index(&self) -> IndexView {
+        let cur = &self.res.current;
+        let p = &self.cfg.presentation;
+        let lists: Vec<_> = self
+            .res
+            .groups
+            .iter()
+            .filter_map(|g| self.res.list(cur, g))
+            .collect();
+        let rankings = lists
+            .iter()
+            .map(|l| Ranking {
+                group: group_info(self.cfg, &l.group),
+                rows: l.ranked().into_iter().map(|r| cells(p, r, "")).collect(),
+                national: national(p, &l.national),
+            })
+            .collect();
+        let mut municipalities: Vec<Link> = lists
+            .first()
+            .map(|l| l.rows.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .map(|r| Link {
+                kommunekode: r.kommunekode.to_string(),
+                kommune: r.kommune.clone(),
+                href: format!("kommune/{}.html", r.kommunekode),
+            })
+            .collect();
+        municipalities.sort_by(|a, b| {
+            a.kommune
+                .cmp(&b.kommune)
+                .then(a.kommunekode.cmp(&b.kommunekode))
+        });
+        IndexView {
+            common: self.common.clone(),
+            rankings,
+            municipalities,
+            model: self.model_view(),
+        }
+    }
+
+    fn model_view(&self) -> Option<Vec<ModelFitView>> {
+        let report = self.res.model.as_ref()?;
+        Some(
+            report
+                .fits
+                .iter()
+                .filter(|f| f.period == self.res.current)
+                .map(|f| ModelFitView {
+                    group: self
+                        .cfg
+                        .group(&f.group)
+                        .map(|g| g.label.clone())
+                        .unwrap_or_else(|| f.group.to_string()),
+                    method: match f.method {
+                        Method::Wls => {
+                            "Vægtet mindste kvadraters metode (WLS)".into()
+                        }
+                        Method::FractionalLogit => {
+                            "Fraktionel logit (binomial GLM)".into()
+                        }
+                    },
+                    n: f.n.to_string(),
+                    r2: number(f.r2, 3),
+                    adj_r2: number(f.adj_r2, 3),
+                    loo_rmse: number(f.loo_rmse, 3),
+                    coefficients: f
+                        .coefficients
+                        .iter()
+                        .map(|c| CoefView {
+                            name: if c.name == "const" {
+                                "Konstant".into()
+                            } else {
+                                c.name.clone()
+                            },
+                            estimate: number(c.estimate, 4),
+                            std_error: number(c.std_error, 4),
+                            t: number(c.t, 2),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        )
+    }
+}
