@@ -281,7 +281,15 @@ mod tests {
     #[test]
     fn malformed_labels_are_rejected() {
         for bad in [
-            "2022X", "x", "", "2022QMAT4", "2022QMAT05", "2022Q0", "2022M13", "2022M6", "20a2",
+            "2022X",
+            "x",
+            "",
+            "2022QMAT4",
+            "2022QMAT05",
+            "2022Q0",
+            "2022M13",
+            "2022M6",
+            "20a2",
         ] {
             assert!(bad.parse::<Period>().is_err(), "{bad}");
         }
@@ -289,8 +297,14 @@ mod tests {
 
     #[test]
     fn danish_words() {
-        assert_eq!(p("2022QMAT04").describe(), "4 kvartaler t.o.m. 4. kvt. 2022");
-        assert_eq!(p("2021QMAT02").describe(), "4 kvartaler t.o.m. 2. kvt. 2021");
+        assert_eq!(
+            p("2022QMAT04").describe(),
+            "4 kvartaler t.o.m. 4. kvt. 2022"
+        );
+        assert_eq!(
+            p("2021QMAT02").describe(),
+            "4 kvartaler t.o.m. 2. kvt. 2021"
+        );
         assert_eq!(p("2022").describe(), "året 2022");
         assert_eq!(p("2022M06").describe(), "juni 2022");
         assert_eq!(p("2022Q3").describe(), "3. kvt. 2022");

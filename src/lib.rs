@@ -88,7 +88,11 @@ pub fn check(config: &Path) -> anyhow::Result<String> {
         }
     ));
     let labels: Vec<&str> = res.periods.iter().map(|p| p.label()).collect();
-    s.push_str(&format!("periods: {} ({})\n", labels.join(", "), labels.len()));
+    s.push_str(&format!(
+        "periods: {} ({})\n",
+        labels.join(", "),
+        labels.len()
+    ));
     s.push_str(&format!(
         "current period: {}; improvement against: {}\n",
         res.current,
@@ -201,7 +205,9 @@ pub fn render(
         for (path, bytes) in r.render(&ctx)? {
             site.add(path, bytes);
         }
-        timings.renderers.push((r.name(), t.elapsed().as_secs_f64()));
+        timings
+            .renderers
+            .push((r.name(), t.elapsed().as_secs_f64()));
     }
     Ok(site)
 }

@@ -91,7 +91,12 @@ fn group_figures(
                 g.id,
                 missing.len(),
                 if missing.len() == 1 { "y" } else { "ies" },
-                missing.iter().take(10).cloned().collect::<Vec<_>>().join(", "),
+                missing
+                    .iter()
+                    .take(10)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 if missing.len() > 10 { ", …" } else { "" }
             );
         }

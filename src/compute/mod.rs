@@ -113,10 +113,23 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
         .collect();
     let ranked: Vec<Ranked> = keys
         .par_iter()
-        .map(|key| rank_list(cfg, ds, key, &bases[key], &expected[key], expected_draws.get(key)))
+        .map(|key| {
+            rank_list(
+                cfg,
+                ds,
+                key,
+                &bases[key],
+                &expected[key],
+                expected_draws.get(key),
+            )
+        })
         .collect::<anyhow::Result<_>>()?;
-    let index: BTreeMap<(Period, GroupId), usize> =
-        keys.iter().cloned().enumerate().map(|(i, k)| (k, i)).collect();
+    let index: BTreeMap<(Period, GroupId), usize> = keys
+        .iter()
+        .cloned()
+        .enumerate()
+        .map(|(i, k)| (k, i))
+        .collect();
 
     let lists = keys
         .iter()
@@ -310,6 +323,11 @@ fn finish(
         group: group.clone(),
         rows,
         national: list::national(period, group, &r.figures),
-        peers: peers::comparison_groups(&cfg.comparison, &ds.municipalities, &base.codes, &exp_shares),
+        peers: peers::comparison_groups(
+            &cfg.comparison,
+            &ds.municipalities,
+            &base.codes,
+            &exp_shares,
+        ),
     }
 }

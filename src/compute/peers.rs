@@ -64,9 +64,8 @@ fn fixed_peers(
                     .collect(),
             )
         }
-        ComparisonKind::Klynge => klynge_of(comparison, code).map(|(_, members)| {
-            members.iter().copied().filter(|&c| c != code).collect()
-        }),
+        ComparisonKind::Klynge => klynge_of(comparison, code)
+            .map(|(_, members)| members.iter().copied().filter(|&c| c != code).collect()),
     }
 }
 
@@ -88,14 +87,19 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn munis() -> Vec<Municipality> {
-        [(101, "A", "R1"), (147, "B", "R1"), (151, "C", "R2"), (153, "D", "R2")]
-            .iter()
-            .map(|&(c, n, r)| Municipality {
-                code: Kommunekode(c),
-                name: n.into(),
-                region: r.into(),
-            })
-            .collect()
+        [
+            (101, "A", "R1"),
+            (147, "B", "R1"),
+            (151, "C", "R2"),
+            (153, "D", "R2"),
+        ]
+        .iter()
+        .map(|&(c, n, r)| Municipality {
+            code: Kommunekode(c),
+            name: n.into(),
+            region: r.into(),
+        })
+        .collect()
     }
 
     fn codes() -> Vec<Kommunekode> {
@@ -114,7 +118,12 @@ mod tests {
 
     #[test]
     fn nearest_by_expected_share_ties_by_code() {
-        let p = comparison_groups(&cmp(ComparisonKind::Nearest, 2), &munis(), &codes(), &[5.0, 6.0, 4.0, 9.0]);
+        let p = comparison_groups(
+            &cmp(ComparisonKind::Nearest, 2),
+            &munis(),
+            &codes(),
+            &[5.0, 6.0, 4.0, 9.0],
+        );
         let first: Vec<u16> = p[0].iter().map(|x| x.kommunekode.get()).collect();
         assert_eq!(first, vec![147, 151]);
         assert_eq!(p[0][0].distance, 1.0);
@@ -122,7 +131,12 @@ mod tests {
 
     #[test]
     fn region_peers_are_the_region_without_itself() {
-        let p = comparison_groups(&cmp(ComparisonKind::Region, 1), &munis(), &codes(), &[5.0, 6.0, 4.0, 9.0]);
+        let p = comparison_groups(
+            &cmp(ComparisonKind::Region, 1),
+            &munis(),
+            &codes(),
+            &[5.0, 6.0, 4.0, 9.0],
+        );
         let third: Vec<u16> = p[2].iter().map(|x| x.kommunekode.get()).collect();
         assert_eq!(third, vec![153]);
     }
@@ -131,9 +145,15 @@ mod tests {
     fn klynge_members_and_fallback_to_nearest() {
         let c = cmp(ComparisonKind::Klynge, 1);
         let p = comparison_groups(&c, &munis(), &codes(), &[5.0, 6.0, 4.0, 9.0]);
-        assert_eq!(p[0].iter().map(|x| x.kommunekode.get()).collect::<Vec<_>>(), vec![153]);
+        assert_eq!(
+            p[0].iter().map(|x| x.kommunekode.get()).collect::<Vec<_>>(),
+            vec![153]
+        );
         // 147 is in no klynge: its nearest municipality.
-        assert_eq!(p[1].iter().map(|x| x.kommunekode.get()).collect::<Vec<_>>(), vec![101]);
+        assert_eq!(
+            p[1].iter().map(|x| x.kommunekode.get()).collect::<Vec<_>>(),
+            vec![101]
+        );
         assert_eq!(klynge_of(&c, Kommunekode(153)).map(|k| k.0), Some("K"));
     }
 }

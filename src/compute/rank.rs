@@ -28,7 +28,10 @@ pub fn list_ranks(given: &[Option<u32>], gaps: &[f64], supplied: bool) -> Result
     if supplied && !given.is_empty() && given.iter().all(Option::is_some) {
         Ok(given.iter().map(|r| r.expect("all some")).collect())
     } else if supplied && given.iter().any(Option::is_some) {
-        Err(given.iter().position(Option::is_none).expect("some missing"))
+        Err(given
+            .iter()
+            .position(Option::is_none)
+            .expect("some missing"))
     } else {
         Ok(competition_rank(gaps))
     }
@@ -52,14 +55,26 @@ mod tests {
     #[test]
     fn supplied_ranks_are_kept_as_given() {
         let gaps = [0.3, 0.1, 0.2];
-        assert_eq!(list_ranks(&[Some(1), Some(2), Some(3)], &gaps, true), Ok(vec![1, 2, 3]));
-        assert_eq!(list_ranks(&[None, None, None], &gaps, true), Ok(vec![3, 1, 2]));
+        assert_eq!(
+            list_ranks(&[Some(1), Some(2), Some(3)], &gaps, true),
+            Ok(vec![1, 2, 3])
+        );
+        assert_eq!(
+            list_ranks(&[None, None, None], &gaps, true),
+            Ok(vec![3, 1, 2])
+        );
         // Model mode ranks on its own gaps whatever the input says.
-        assert_eq!(list_ranks(&[Some(1), Some(2), Some(3)], &gaps, false), Ok(vec![3, 1, 2]));
+        assert_eq!(
+            list_ranks(&[Some(1), Some(2), Some(3)], &gaps, false),
+            Ok(vec![3, 1, 2])
+        );
     }
 
     #[test]
     fn partial_ranks_name_the_first_gap() {
-        assert_eq!(list_ranks(&[Some(1), None, Some(3)], &[0.0; 3], true), Err(1));
+        assert_eq!(
+            list_ranks(&[Some(1), None, Some(3)], &[0.0; 3], true),
+            Err(1)
+        );
     }
 }

@@ -88,7 +88,10 @@ pub(super) fn parse(text: &str, path: &Path) -> anyhow::Result<Config> {
             if !file.is_file() {
                 return Err(src.error_at(
                     m.span(),
-                    format!("data.municipalities: file {} does not exist", file.display()),
+                    format!(
+                        "data.municipalities: file {} does not exist",
+                        file.display()
+                    ),
                 ));
             }
             Some(InputFile {
@@ -104,7 +107,10 @@ pub(super) fn parse(text: &str, path: &Path) -> anyhow::Result<Config> {
             if !dir.is_dir() {
                 return Err(src.error_at(
                     t.span(),
-                    format!("output.templates-dir: folder {} does not exist", dir.display()),
+                    format!(
+                        "output.templates-dir: folder {} does not exist",
+                        dir.display()
+                    ),
                 ));
             }
             Some(dir)
@@ -170,28 +176,31 @@ fn input(src: &Src, i: usize, inp: &InputConfig) -> anyhow::Result<Input> {
     let key = format!("data.inputs[{}]", i + 1);
     let kind = match inp.format {
         InputFormat::Csv => {
-            let delimiter = match &inp.delimiter {
-                None => {
-                    return Err(src.error_at(
+            let delimiter =
+                match &inp.delimiter {
+                    None => return Err(src.error_at(
                         inp.path.span(),
-                        format!("{key}: `delimiter` is required for format \"csv\" (\";\" or \",\")"),
-                    ))
-                }
-                Some(d) if d.get_ref() != ";" && d.get_ref() != "," => {
-                    return Err(src.error_at(
-                        d.span(),
                         format!(
-                            "{key}.delimiter: expected \";\" or \",\", found {:?}",
-                            d.get_ref()
+                            "{key}: `delimiter` is required for format \"csv\" (\";\" or \",\")"
                         ),
-                    ))
-                }
-                Some(d) => d.get_ref().as_bytes()[0],
-            };
+                    )),
+                    Some(d) if d.get_ref() != ";" && d.get_ref() != "," => {
+                        return Err(src.error_at(
+                            d.span(),
+                            format!(
+                                "{key}.delimiter: expected \";\" or \",\", found {:?}",
+                                d.get_ref()
+                            ),
+                        ))
+                    }
+                    Some(d) => d.get_ref().as_bytes()[0],
+                };
             let Some(decimal) = inp.decimal else {
                 return Err(src.error_at(
                     inp.path.span(),
-                    format!("{key}: `decimal` is required for format \"csv\" (\"comma\" or \"point\")"),
+                    format!(
+                        "{key}: `decimal` is required for format \"csv\" (\"comma\" or \"point\")"
+                    ),
                 ));
             };
             InputKind::Csv { delimiter, decimal }
@@ -277,7 +286,9 @@ fn groups(src: &Src, raw: &[GroupConfig]) -> anyhow::Result<Vec<Group>> {
             let Some(member) = find(m) else {
                 return Err(src.error_at(
                     g.id.span(),
-                    format!("groups {gid:?}: total-of names {m:?}, which is not a configured group"),
+                    format!(
+                        "groups {gid:?}: total-of names {m:?}, which is not a configured group"
+                    ),
                 ));
             };
             if !member.total_of.is_empty() {
@@ -289,7 +300,9 @@ fn groups(src: &Src, raw: &[GroupConfig]) -> anyhow::Result<Vec<Group>> {
             if g.total_of.iter().filter(|x| *x == m).count() > 1 {
                 return Err(src.error_at(
                     g.id.span(),
-                    format!("groups {gid:?}: total-of names {m:?} twice, so it would be counted twice"),
+                    format!(
+                        "groups {gid:?}: total-of names {m:?} twice, so it would be counted twice"
+                    ),
                 ));
             }
             for b in &member.benefits {
@@ -410,7 +423,9 @@ mod tests {
 
     #[test]
     fn wrong_type_names_line() {
-        let err = parse_str("[report]\nperiod = 2022\n").unwrap_err().to_string();
+        let err = parse_str("[report]\nperiod = 2022\n")
+            .unwrap_err()
+            .to_string();
         assert!(
             err.starts_with("test.toml:2:10: invalid type: integer `2022`, expected a string"),
             "{err}"
@@ -419,9 +434,11 @@ mod tests {
 
     #[test]
     fn malformed_period_names_line_and_column() {
-        let err = parse_str("[report]\nperiod = \"2022X\"\n[[data.inputs]]\nformat = \"csv\"\npath = \"x\"\n")
-            .unwrap_err()
-            .to_string();
+        let err = parse_str(
+            "[report]\nperiod = \"2022X\"\n[[data.inputs]]\nformat = \"csv\"\npath = \"x\"\n",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(
             err.starts_with("test.toml:2:10: report.period: \"2022X\" is not a period label"),
             "{err}"

@@ -141,7 +141,9 @@ impl Group {
 
     /// Whether `name` (from an input file) denotes this group.
     pub fn matches(&self, name: &str) -> bool {
-        name == self.id.as_str() || name == self.label || self.source_labels.iter().any(|s| s == name)
+        name == self.id.as_str()
+            || name == self.label
+            || self.source_labels.iter().any(|s| s == name)
     }
 }
 

@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use serde::Deserialize;
 use toml::Spanned;
 
-
 /// The whole configuration, as written in the TOML file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
@@ -35,7 +34,6 @@ pub struct RawConfig {
     #[serde(default)]
     pub output: OutputConfig,
 }
-
 
 /// `[report]`.
 #[derive(Debug, Clone, Deserialize)]
@@ -381,4 +379,3 @@ pub fn default_groups() -> Vec<GroupConfig> {
         ),
     ]
 }
-

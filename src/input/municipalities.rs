@@ -87,6 +87,8 @@ mod tests {
         let m = builtin().unwrap();
         assert_eq!(m.len(), 98);
         assert_eq!(m[0].name, "København");
-        assert!(m.iter().any(|m| m.code == Kommunekode(183) && m.name == "Ishøj"));
+        assert!(m
+            .iter()
+            .any(|m| m.code == Kommunekode(183) && m.name == "Ishøj"));
     }
 }

@@ -266,7 +266,9 @@ fn map_table(
         out.push(Record {
             kommunekode: text(kode),
             kommune: text(navn),
-            period: text(period).map(RowPeriod::Label).or_else(|| inp.period.clone().map(RowPeriod::Checked)),
+            period: text(period)
+                .map(RowPeriod::Label)
+                .or_else(|| inp.period.clone().map(RowPeriod::Checked)),
             period_at,
             group: text(group),
             benefit: text(benefit),

@@ -164,7 +164,10 @@ impl Renderer for DataFiles {
             ("data/comparison.csv".into(), comparison_csv(res)?),
             ("data/results.json".into(), results_json(cfg, res)?),
             ("data/manifest.json".into(), json(ctx.manifest)?),
-            ("data/results.xlsx".into(), super::xlsx::results_xlsx(cfg, res)?),
+            (
+                "data/results.xlsx".into(),
+                super::xlsx::results_xlsx(cfg, res)?,
+            ),
         ];
         if let Some(m) = &res.model {
             files.push(("data/model.json".into(), json(m)?));

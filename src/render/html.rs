@@ -26,9 +26,19 @@ impl Renderer for HtmlSite {
         let (cfg, res) = (ctx.config, ctx.results);
         let national = chart::draw(&plan(cfg, res, None, Medium::Screen))?;
         let mut files: Files = vec![
-            ("index.html".into(), html.render("index.html", &ctx.index, Some(&national), "")?.into()),
-            ("metode.html".into(), html.render("metode.html", &ctx.index, None, "")?.into()),
-            ("assets/style.css".into(), ctx.templates.get("style.css").as_bytes().to_vec()),
+            (
+                "index.html".into(),
+                html.render("index.html", &ctx.index, Some(&national), "")?
+                    .into(),
+            ),
+            (
+                "metode.html".into(),
+                html.render("metode.html", &ctx.index, None, "")?.into(),
+            ),
+            (
+                "assets/style.css".into(),
+                ctx.templates.get("style.css").as_bytes().to_vec(),
+            ),
             ("assets/DejaVuSans.ttf".into(), FONT_REGULAR.to_vec()),
             ("assets/DejaVuSans-Bold.ttf".into(), FONT_BOLD.to_vec()),
             (
@@ -103,7 +113,9 @@ impl Html {
         root: &str,
     ) -> anyhow::Result<String> {
         let ctx = match charts {
-            Some(c) => context! { v => Value::from(Serde(view)), charts => charts_value(c), root => root },
+            Some(c) => {
+                context! { v => Value::from(Serde(view)), charts => charts_value(c), root => root }
+            }
             None => context! { v => Value::from(Serde(view)), root => root },
         };
         self.env

@@ -36,7 +36,10 @@ impl Renderer for PdfReports {
         let docs = run_on_plain_threads(jobs, |i| {
             if i == 0 {
                 let charts = chart::draw(&plan(cfg, res, None, Medium::Screen))?;
-                return Ok(("pdf/rangliste.pdf".to_string(), pdf.rangliste(&ctx.index, &charts)?));
+                return Ok((
+                    "pdf/rangliste.pdf".to_string(),
+                    pdf.rangliste(&ctx.index, &charts)?,
+                ));
             }
             let (code, view) = &ctx.municipalities[i - 1];
             let charts = chart::draw(&plan(cfg, res, Some(*code), Medium::Print))?;

@@ -129,7 +129,10 @@ pub fn common(cfg: &Config, res: &Results, manifest: &Manifest) -> Common {
         "Rammevilkårene forklarer ikke alt: forskellen mellem faktisk og forventet kan også skyldes forhold, modellen ikke måler.".to_string(),
     ];
     if cfg.expected.mode == Mode::Supplied {
-        caveats.push("De forventede tal er Beskæftigelsesministeriets egne; de kan ikke genberegnes her.".to_string());
+        caveats.push(
+            "De forventede tal er Beskæftigelsesministeriets egne; de kan ikke genberegnes her."
+                .to_string(),
+        );
     }
     Common {
         title: cfg.report.title.clone(),
@@ -143,7 +146,10 @@ pub fn common(cfg: &Config, res: &Results, manifest: &Manifest) -> Common {
         mode: manifest.mode.clone(),
         mode_text: match cfg.expected.mode {
             Mode::Supplied => "Forventede tal fra Beskæftigelsesministeriet (jobindsats.dk)".into(),
-            Mode::Model => "Forventede tal beregnet af kommunebench ud fra rammevilkår (åben regressionsmodel)".into(),
+            Mode::Model => {
+                "Forventede tal beregnet af kommunebench ud fra rammevilkår (åben regressionsmodel)"
+                    .into()
+            }
         },
         version: manifest.version.clone(),
         input_hash: manifest.input_hash.clone(),
@@ -157,7 +163,8 @@ pub fn common(cfg: &Config, res: &Results, manifest: &Manifest) -> Common {
         has_intervals: cfg.ranking.draws > 0,
         has_improvement: res.comparison.is_some(),
         rounding_text: if cfg.presentation.count_rounding == 10 {
-            "Antal er afrundet til nærmeste 10; placeringer er beregnet på de uafrundede tal.".into()
+            "Antal er afrundet til nærmeste 10; placeringer er beregnet på de uafrundede tal."
+                .into()
         } else {
             "Placeringer er beregnet på de uafrundede tal.".into()
         },

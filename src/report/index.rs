@@ -133,12 +133,8 @@ impl ViewBuilder<'_> {
                         .map(|g| g.label.clone())
                         .unwrap_or_else(|| f.group.to_string()),
                     method: match f.method {
-                        Method::Wls => {
-                            "Vægtet mindste kvadraters metode (WLS)".into()
-                        }
-                        Method::FractionalLogit => {
-                            "Fraktionel logit (binomial GLM)".into()
-                        }
+                        Method::Wls => "Vægtet mindste kvadraters metode (WLS)".into(),
+                        Method::FractionalLogit => "Fraktionel logit (binomial GLM)".into(),
                     },
                     n: f.n.to_string(),
                     r2: number(f.r2, 3),

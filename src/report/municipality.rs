@@ -7,8 +7,8 @@ use super::cells::{cells, national, Cells, NationalCells};
 use super::common::{group_info, Common, GroupInfo};
 use super::sentences::{self, Facts};
 use super::{headline_group, ViewBuilder};
-use crate::compute::{RankedList, Row};
 use crate::compute::peers::klynge_of;
+use crate::compute::{RankedList, Row};
 use crate::config::{ComparisonKind, Group};
 use crate::keys::Kommunekode;
 
@@ -87,7 +87,10 @@ impl ViewBuilder<'_> {
             name: &r.kommune,
             label: &g.label,
             is_total: g.is_total(),
-            n: self.res.list(&r.period, &r.group).map_or(0, |l| l.rows.len()),
+            n: self
+                .res
+                .list(&r.period, &r.group)
+                .map_or(0, |l| l.rows.len()),
             row: r,
             rounding: self.cfg.presentation.count_rounding,
             decimals: self.cfg.presentation.decimals,
@@ -106,7 +109,9 @@ impl ViewBuilder<'_> {
     }
 
     fn group_of(&self, row: &Row) -> &Group {
-        self.cfg.group(&row.group).expect("result groups come from the config")
+        self.cfg
+            .group(&row.group)
+            .expect("result groups come from the config")
     }
 
     /// A municipality's view (page and appendix), or `None` for a code not in the results.
@@ -205,7 +210,9 @@ impl ViewBuilder<'_> {
         let mut rows: Vec<&Row> = list
             .rows
             .iter()
-            .filter(|r| r.kommunekode == code || peers.iter().any(|p| p.kommunekode == r.kommunekode))
+            .filter(|r| {
+                r.kommunekode == code || peers.iter().any(|p| p.kommunekode == r.kommunekode)
+            })
             .collect();
         rows.sort_by(|a, b| a.rank.cmp(&b.rank).then(a.kommune.cmp(&b.kommune)));
         rows.into_iter()
@@ -242,10 +249,12 @@ impl ViewBuilder<'_> {
             .periods
             .iter()
             .filter_map(|p| {
-                self.res.row(p, &row.group, row.kommunekode).map(|r| TrendRow {
-                    period: p.short(),
-                    cells: cells(&self.cfg.presentation, r, "../"),
-                })
+                self.res
+                    .row(p, &row.group, row.kommunekode)
+                    .map(|r| TrendRow {
+                        period: p.short(),
+                        cells: cells(&self.cfg.presentation, r, "../"),
+                    })
             })
             .collect()
     }

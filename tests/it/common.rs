@@ -4,6 +4,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+use kommunebench::compute::{National, Results, Row};
+use kommunebench::keys::{GroupId, Kommunekode};
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -165,4 +168,34 @@ pub fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     }
     out.sort();
     out
+}
+
+/// Lookups by the labels a test writes: the library itself only takes typed keys.
+pub fn list<'a>(res: &'a Results, period: &str, group: &str) -> &'a [Row] {
+    &res.list(&period.parse().unwrap(), &GroupId::from(group))
+        .expect("list exists")
+        .rows
+}
+
+pub fn row<'a>(res: &'a Results, period: &str, group: &str, code: u16) -> Option<&'a Row> {
+    res.row(
+        &period.parse().unwrap(),
+        &GroupId::from(group),
+        Kommunekode(code),
+    )
+}
+
+pub fn national<'a>(res: &'a Results, period: &str, group: &str) -> &'a National {
+    &res.list(&period.parse().unwrap(), &GroupId::from(group))
+        .expect("list exists")
+        .national
+}
+
+pub fn peers(res: &Results, period: &str, group: &str, code: u16) -> Vec<u16> {
+    res.list(&period.parse().unwrap(), &GroupId::from(group))
+        .expect("list exists")
+        .peers_of(Kommunekode(code))
+        .iter()
+        .map(|p| p.kommunekode.get())
+        .collect()
 }

@@ -22,7 +22,7 @@ fn replace_line(data: &str, line: usize, new: &str) -> String {
 fn valid_synthetic_project_loads() {
     let p = Project::new();
     let proj = kommunebench::load(&p.config()).unwrap();
-    let rows = proj.results.list("2022", "kontanthjaelp");
+    let rows = common::list(&proj.results, "2022", "kontanthjaelp");
     assert_eq!(rows.len(), 4);
     // 101: 105/1000 − 90/1000 = +1.5 pp; 102: 225/2000 − 240/2000 = −0.75 pp; 103: 60.5/500 − 50/500 = +2.1 pp;
     // 104: 305/3000 − 300/3000 = +0.1667 pp → ranks 3, 1, 4, 2.
@@ -328,9 +328,7 @@ fn xlsx_input_with_column_mapping() {
     let cfg = "[report]\nperiod = \"2022\"\n[data]\nmunicipalities = \"kommuner.csv\"\n[[data.inputs]]\nformat = \"xlsx\"\npath = \"data.xlsx\"\nsheet = \"Data\"\ndecimal = \"comma\"\n[data.inputs.columns]\nkommunekode = \"Kode\"\nperiod = \"Periode\"\ngroup = \"Gruppe\"\nactual = \"Faktisk\"\nexpected = \"Forventet\"\npopulation = \"Befolkning\"\n[[groups]]\nid = \"kontanthjaelp\"\nlabel = \"Kontanthjælp mv.\"\n";
     std::fs::write(p.config(), cfg).unwrap();
     let proj = kommunebench::load(&p.config()).unwrap();
-    let ranks: Vec<u32> = proj
-        .results
-        .list("2022", "kontanthjaelp")
+    let ranks: Vec<u32> = common::list(&proj.results, "2022", "kontanthjaelp")
         .iter()
         .map(|r| r.rank)
         .collect();

@@ -33,8 +33,10 @@ fn municipality_page_main_snapshot() {
 fn committee_sentences_snapshot() {
     let p = kommunebench::load(&common::default_config()).unwrap();
     let views =
-        kommunebench::view::ViewBuilder::new(&p.config, &p.dataset, &p.results, &p.manifest);
-    let v = views.municipality(183).unwrap();
+        kommunebench::report::ViewBuilder::new(&p.config, &p.dataset, &p.results, &p.manifest);
+    let v = views
+        .municipality(kommunebench::keys::Kommunekode(183))
+        .unwrap();
     let mut text = String::from("Resumé:\n");
     for s in &v.resume {
         text.push_str(&format!("- {s}\n"));

@@ -1,7 +1,7 @@
 //! Benefit-level inputs summed into groups, totals derived from their members, and the
 //! region and klynge comparison kinds.
 
-use super::common::{Project, MUNICIPALITIES};
+use super::common::{self, Project, MUNICIPALITIES};
 
 /// Benefit rows (synthetic): kontanthjælp and uddannelseshjælp make "kontanthjaelp";
 /// sygedagpenge makes "sygedagpenge"; the total is not in the input.
@@ -88,13 +88,19 @@ fn benefits_are_summed_into_groups_and_the_total_is_derived() {
     let proj = kommunebench::load(&p.config()).unwrap();
     let r = &proj.results;
     // Kommune 103: kontanthjælp 30 + uddannelseshjælp 7.5 = 37.5; sygedagpenge 21; total 58.5.
-    assert_eq!(r.row("2022", "kontanthjaelp", 103).unwrap().actual, 37.5);
-    assert_eq!(r.row("2022", "sygedagpenge", 103).unwrap().actual, 21.0);
-    let total = r.row("2022", "i-alt", 103).unwrap();
+    assert_eq!(
+        common::row(r, "2022", "kontanthjaelp", 103).unwrap().actual,
+        37.5
+    );
+    assert_eq!(
+        common::row(r, "2022", "sygedagpenge", 103).unwrap().actual,
+        21.0
+    );
+    let total = common::row(r, "2022", "i-alt", 103).unwrap();
     assert_eq!(total.actual, 58.5);
     let members: f64 = ["kontanthjaelp", "sygedagpenge"]
         .iter()
-        .map(|g| r.row("2022", g, 103).unwrap().expected)
+        .map(|g| common::row(r, "2022", g, 103).unwrap().expected)
         .sum();
     assert!((total.expected - members).abs() < 1e-9);
     assert_eq!(total.population, 500.0);
@@ -107,31 +113,17 @@ fn region_peers_share_the_region() {
     let p = project("[comparison]\nkind = \"region\"\n");
     std::fs::write(p.dir.path().join("kommuner.csv"), municipalities).unwrap();
     let proj = kommunebench::load(&p.config()).unwrap();
-    let mut peers: Vec<u16> = proj
-        .results
-        .peers_of("2022", "kontanthjaelp", 101)
-        .iter()
-        .map(|x| x.peer_kommunekode)
-        .collect();
+    let mut peers: Vec<u16> = common::peers(&proj.results, "2022", "kontanthjaelp", 101);
     peers.sort();
     assert_eq!(peers, vec![102, 104]);
-    assert!(proj
-        .results
-        .peers_of("2022", "kontanthjaelp", 103)
-        .is_empty());
+    assert!(common::peers(&proj.results, "2022", "kontanthjaelp", 103).is_empty());
 }
 
 #[test]
 fn klynge_peers_and_fallback_to_nearest() {
     let p = project("[comparison]\nkind = \"klynge\"\nsize = 2\n[comparison.klynger]\n\"Storby\" = [101, 103]\n");
     let proj = kommunebench::load(&p.config()).unwrap();
-    let peers = |c| -> Vec<u16> {
-        proj.results
-            .peers_of("2022", "sygedagpenge", c)
-            .iter()
-            .map(|x| x.peer_kommunekode)
-            .collect()
-    };
+    let peers = |c| -> Vec<u16> { common::peers(&proj.results, "2022", "sygedagpenge", c) };
     assert_eq!(peers(101), vec![103]);
     assert_eq!(peers(103), vec![101]);
     // 102 is in no klynge: its 2 nearest by expected share.

@@ -49,7 +49,7 @@ fn wls_matches_statsmodels() {
         let fit = report
             .fits
             .iter()
-            .find(|f| f.period == "2022QMAT04" && f.group == group)
+            .find(|f| f.period.label() == "2022QMAT04" && f.group.as_str() == group)
             .unwrap();
         assert_eq!(fit.n, 98);
         assert_eq!(fit.parameters, 11);
@@ -78,9 +78,7 @@ fn wls_matches_statsmodels() {
             1e-9,
             "adjusted R²",
         );
-        let fitted: Vec<f64> = p
-            .results
-            .list("2022QMAT04", group)
+        let fitted: Vec<f64> = common::list(&p.results, "2022QMAT04", group)
             .iter()
             .map(|r| r.expected_share)
             .collect();
@@ -89,10 +87,16 @@ fn wls_matches_statsmodels() {
         }
     }
     // The total's expected count is the sum of its members'.
-    let total: f64 = p.results.row("2022QMAT04", "i-alt", 183).unwrap().expected;
+    let total: f64 = common::row(&p.results, "2022QMAT04", "i-alt", 183)
+        .unwrap()
+        .expected;
     let sum: f64 = ["a-dagpenge", "sygedagpenge", "kontanthjaelp"]
         .iter()
-        .map(|g| p.results.row("2022QMAT04", g, 183).unwrap().expected)
+        .map(|g| {
+            common::row(&p.results, "2022QMAT04", g, 183)
+                .unwrap()
+                .expected
+        })
         .sum();
     close(total, sum, 1e-12, "total");
 }
@@ -111,7 +115,7 @@ fn fractional_logit_matches_statsmodels() {
         let fit = report
             .fits
             .iter()
-            .find(|f| f.period == "2022QMAT04" && f.group == group)
+            .find(|f| f.period.label() == "2022QMAT04" && f.group.as_str() == group)
             .unwrap();
         for (c, (b, se)) in fit
             .coefficients
@@ -132,9 +136,7 @@ fn fractional_logit_matches_statsmodels() {
             );
         }
         close(fit.r2, r["rsquared"].as_f64().unwrap(), 1e-6, "R²");
-        let fitted: Vec<f64> = p
-            .results
-            .list("2022QMAT04", group)
+        let fitted: Vec<f64> = common::list(&p.results, "2022QMAT04", group)
             .iter()
             .map(|r| r.expected_share)
             .collect();

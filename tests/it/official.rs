@@ -37,7 +37,7 @@ fn results_csv() -> Vec<csv::StringRecord> {
     let mut rdr = csv::Reader::from_path(path).unwrap();
     assert_eq!(
         rdr.headers().unwrap().iter().collect::<Vec<_>>().join(","),
-        kommunebench::output::RESULTS_HEADER
+        kommunebench::render::data::RESULTS_HEADER
     );
     rdr.records().map(|r| r.unwrap()).collect()
 }
@@ -84,7 +84,7 @@ fn ranks_recomputed_from_gap_pp_never_contradict_the_official_order() {
     let mut ties = 0;
     for ((p, g), list) in &lists {
         let gaps: Vec<f64> = list.iter().map(|x| x.1).collect();
-        let ours = kommunebench::rank::competition_rank(&gaps);
+        let ours = kommunebench::compute::rank::competition_rank(&gaps);
         for i in 0..list.len() {
             for j in 0..list.len() {
                 if list[i].0 < list[j].0 {
@@ -140,10 +140,8 @@ fn rank_intervals_contain_the_rank_and_national_totals_add_up() {
         assert!(lo <= rank && rank <= hi, "{r:?}");
     }
     let p = kommunebench::load(&common::default_config()).unwrap();
-    let n = p.results.national("2022QMAT04", "i-alt").unwrap();
-    let sum: f64 = p
-        .results
-        .list("2022QMAT04", "i-alt")
+    let n = common::national(&p.results, "2022QMAT04", "i-alt");
+    let sum: f64 = common::list(&p.results, "2022QMAT04", "i-alt")
         .iter()
         .map(|r| r.actual)
         .sum();

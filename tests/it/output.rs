@@ -50,10 +50,13 @@ fn default_build_writes_the_expected_files() {
         std::fs::read(common::repo().join("fixtures/jobindsats/Y30R21-2020-2022.jsonl")).unwrap();
     assert_eq!(
         input["sha256"].as_str().unwrap(),
-        kommunebench::data::sha256_hex(&bytes)
+        kommunebench::input::sha256_hex(&bytes)
     );
     assert_eq!(manifest["period"], "2022QMAT04");
     let national = std::fs::read_to_string(site.join("data/national.csv")).unwrap();
-    assert!(national.starts_with(&format!("{}\r\n", kommunebench::output::NATIONAL_HEADER)));
+    assert!(national.starts_with(&format!(
+        "{}\r\n",
+        kommunebench::render::data::NATIONAL_HEADER
+    )));
     assert_eq!(national.lines().count(), 1 + 6 * 4);
 }

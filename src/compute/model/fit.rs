@@ -49,7 +49,10 @@ pub(super) fn fit_one(
         .collect();
     let w = DVector::from_column_slice(&base.population);
     let share = DVector::from_iterator(n, (0..n).map(|i| base.actual[i] / base.population[i]));
-    let seed = intervals::sub_seed(cfg.ranking.seed, &[period.label(), group.as_str(), "bootstrap"]);
+    let seed = intervals::sub_seed(
+        cfg.ranking.seed,
+        &[period.label(), group.as_str(), "bootstrap"],
+    );
     let draws = cfg.ranking.draws as usize;
 
     let (fit, mut exp_draws) = match method {
@@ -151,4 +154,3 @@ pub(super) fn fit_one(
     };
     Ok((report, expected, exp_draws))
 }
-

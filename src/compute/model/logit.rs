@@ -105,4 +105,3 @@ pub fn fractional_logit(
         iterations,
     })
 }
-

@@ -115,8 +115,7 @@ pub fn fit_all(
     periods: &[Period],
     bases: &BTreeMap<(Period, GroupId), Base>,
 ) -> anyhow::Result<Fitted> {
-    let members: Vec<&crate::config::Group> =
-        cfg.groups.iter().filter(|g| !g.is_total()).collect();
+    let members: Vec<&crate::config::Group> = cfg.groups.iter().filter(|g| !g.is_total()).collect();
     let jobs: Vec<(Period, &crate::config::Group)> = periods
         .iter()
         .flat_map(|p| members.iter().map(move |g| (p.clone(), *g)))
@@ -125,9 +124,8 @@ pub fn fit_all(
         .par_iter()
         .map(|(period, g)| {
             let key = (period.clone(), g.id.clone());
-            fit::fit_one(cfg, ds, period, &g.id, &bases[&key]).map_err(|e| {
-                input_error(format!("model for period {period}, group {}: {e}", g.id))
-            })
+            fit::fit_one(cfg, ds, period, &g.id, &bases[&key])
+                .map_err(|e| input_error(format!("model for period {period}, group {}: {e}", g.id)))
         })
         .collect::<anyhow::Result<_>>()?;
 
@@ -173,4 +171,3 @@ pub fn fit_all(
         },
     })
 }
-

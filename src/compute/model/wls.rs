@@ -14,7 +14,11 @@ pub(super) struct WlsSolver {
 }
 
 impl WlsSolver {
-    pub(super) fn new(x: &DMatrix<f64>, w: &DVector<f64>, names: &[String]) -> anyhow::Result<WlsSolver> {
+    pub(super) fn new(
+        x: &DMatrix<f64>,
+        w: &DVector<f64>,
+        names: &[String],
+    ) -> anyhow::Result<WlsSolver> {
         let (n, p) = x.shape();
         if n < p {
             bail_input!(
@@ -111,7 +115,12 @@ fn is_constant(col: &DVector<f64>, intercept: &DVector<f64>) -> bool {
     (col - intercept * c).norm() <= 1e-12 * col.norm().max(1e-300)
 }
 
-pub(super) fn weighted_r2(y: &DVector<f64>, fitted: &DVector<f64>, w: &DVector<f64>, p: usize) -> (f64, f64) {
+pub(super) fn weighted_r2(
+    y: &DVector<f64>,
+    fitted: &DVector<f64>,
+    w: &DVector<f64>,
+    p: usize,
+) -> (f64, f64) {
     let n = y.len();
     let wsum = w.sum();
     let ybar = y.dot(w) / wsum;
@@ -133,7 +142,12 @@ pub fn wls(
     Ok(wls_with(&solver, x, y, w))
 }
 
-pub(super) fn wls_with(solver: &WlsSolver, x: &DMatrix<f64>, y: &DVector<f64>, w: &DVector<f64>) -> Fit {
+pub(super) fn wls_with(
+    solver: &WlsSolver,
+    x: &DMatrix<f64>,
+    y: &DVector<f64>,
+    w: &DVector<f64>,
+) -> Fit {
     let (n, p) = x.shape();
     let beta = solver.solve(y);
     let fitted = x * &beta;

@@ -8,7 +8,6 @@ use super::{err, finish_svg, range_with_zero, register_fonts, FOCUS, FONT_FAMILY
 use crate::report::charts::BarsChart;
 use crate::report::fmt;
 
-
 /// Draws the chart; `data` is in rank order (best first). `id` makes element ids unique.
 pub fn gap_bars(c: &BarsChart) -> anyhow::Result<String> {
     let (id, size, group_label, data, decimals) = (

@@ -42,8 +42,18 @@ pub fn draw(plan: &ChartPlan) -> anyhow::Result<ChartSet> {
         .map(|(gid, p)| {
             let charts = GroupCharts {
                 bars: gap_bars(&p.bars)?,
-                scatter: p.scatter.as_ref().map(expected_vs_actual).transpose()?.unwrap_or_default(),
-                trend: p.trend.as_ref().map(gap_trend).transpose()?.unwrap_or_default(),
+                scatter: p
+                    .scatter
+                    .as_ref()
+                    .map(expected_vs_actual)
+                    .transpose()?
+                    .unwrap_or_default(),
+                trend: p
+                    .trend
+                    .as_ref()
+                    .map(gap_trend)
+                    .transpose()?
+                    .unwrap_or_default(),
             };
             Ok((gid.to_string(), charts))
         })

@@ -7,7 +7,6 @@ use super::{err, finish_svg, register_fonts, FOCUS, FONT_FAMILY, INK, OTHER, SHA
 use crate::report::charts::ScatterChart;
 use crate::report::fmt;
 
-
 /// Draws the chart.
 pub fn expected_vs_actual(c: &ScatterChart) -> anyhow::Result<String> {
     let (id, size, group_label, data, decimals) = (

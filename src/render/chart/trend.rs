@@ -8,7 +8,6 @@ use super::{err, finish_svg, range_with_zero, register_fonts, FOCUS, FONT_FAMILY
 use crate::report::charts::TrendChart;
 use crate::report::fmt;
 
-
 /// Draws the chart.
 pub fn gap_trend(c: &TrendChart) -> anyhow::Result<String> {
     let (id, size, name, group_label, data, decimals) = (
