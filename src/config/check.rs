@@ -176,25 +176,26 @@ fn input(src: &Src, i: usize, inp: &InputConfig) -> anyhow::Result<Input> {
     let key = format!("data.inputs[{}]", i + 1);
     let kind = match inp.format {
         InputFormat::Csv => {
-            let delimiter =
-                match &inp.delimiter {
-                    None => return Err(src.error_at(
+            let delimiter = match &inp.delimiter {
+                None => {
+                    return Err(src.error_at(
                         inp.path.span(),
                         format!(
                             "{key}: `delimiter` is required for format \"csv\" (\";\" or \",\")"
                         ),
-                    )),
-                    Some(d) if d.get_ref() != ";" && d.get_ref() != "," => {
-                        return Err(src.error_at(
-                            d.span(),
-                            format!(
-                                "{key}.delimiter: expected \";\" or \",\", found {:?}",
-                                d.get_ref()
-                            ),
-                        ))
-                    }
-                    Some(d) => d.get_ref().as_bytes()[0],
-                };
+                    ))
+                }
+                Some(d) if d.get_ref() != ";" && d.get_ref() != "," => {
+                    return Err(src.error_at(
+                        d.span(),
+                        format!(
+                            "{key}.delimiter: expected \";\" or \",\", found {:?}",
+                            d.get_ref()
+                        ),
+                    ))
+                }
+                Some(d) => d.get_ref().as_bytes()[0],
+            };
             let Some(decimal) = inp.decimal else {
                 return Err(src.error_at(
                     inp.path.span(),

@@ -137,57 +137,71 @@ pub(crate) fn read_xlsx(bytes: &[u8], origin: &str, inp: &Input) -> anyhow::Resu
     map_table(Table { headers, rows }, origin, inp, decimal)
 }
 
-fn map_table(
-    table: Table,
-    origin: &str,
-    inp: &Input,
-    decimal: Decimal,
-) -> anyhow::Result<Vec<Record>> {
-    let cols = &inp.columns;
-    let find = |key: &str, name: &Option<String>| -> anyhow::Result<Option<usize>> {
-        match name {
-            None => Ok(None),
-            Some(n) => table.headers.iter().position(|h| h == n).map(Some).ok_or_else(|| {
-                input_error(format!(
-                    "{origin}: columns.{key} = {n:?}, but the header has no such column; it has {:?}",
-                    table.headers
-                ))
-            }),
+/// Column positions resolved from the header and the config's column names.
+struct Mapping {
+    kode: Option<usize>,
+    navn: Option<usize>,
+    period: Option<usize>,
+    group: Option<usize>,
+    benefit: Option<usize>,
+    /// (config key, position) of every figure column.
+    numeric: [(&'static str, Option<usize>); 8],
+    /// Rammevilkår variables: (name, position).
+    variables: Vec<(String, usize)>,
+}
+
+impl Mapping {
+    fn new(table: &Table, origin: &str, inp: &Input) -> anyhow::Result<Mapping> {
+        let cols = &inp.columns;
+        let find = |key: &str, name: &Option<String>| -> anyhow::Result<Option<usize>> {
+            match name {
+                None => Ok(None),
+                Some(n) => table.headers.iter().position(|h| h == n).map(Some).ok_or_else(|| {
+                    input_error(format!(
+                        "{origin}: columns.{key} = {n:?}, but the header has no such column; it has {:?}",
+                        table.headers.iter().take(30).collect::<Vec<_>>()
+                    ))
+                }),
+            }
+        };
+        let m = Mapping {
+            kode: find("kommunekode", &cols.kommunekode)?,
+            navn: find("kommune", &cols.kommune)?,
+            period: find("period", &cols.period)?,
+            group: find("group", &cols.group)?,
+            benefit: find("benefit", &cols.benefit)?,
+            numeric: [
+                ("actual", find("actual", &cols.actual)?),
+                ("expected", find("expected", &cols.expected)?),
+                ("population", find("population", &cols.population)?),
+                ("actual-share", find("actual-share", &cols.actual_share)?),
+                (
+                    "expected-share",
+                    find("expected-share", &cols.expected_share)?,
+                ),
+                ("gap", find("gap", &cols.gap)?),
+                ("gap-pp", find("gap-pp", &cols.gap_pp)?),
+                ("rank", find("rank", &cols.rank)?),
+            ],
+            variables: Vec::new(),
+        };
+        if m.period.is_none() && inp.period.is_none() && inp.role != InputRole::Rammevilkaar {
+            bail_input!("{origin}: name a `columns.period` column or set the input's `period`");
         }
-    };
-    let kode = find("kommunekode", &cols.kommunekode)?;
-    let navn = find("kommune", &cols.kommune)?;
-    let period = find("period", &cols.period)?;
-    let group = find("group", &cols.group)?;
-    let benefit = find("benefit", &cols.benefit)?;
-    let numeric = [
-        ("actual", find("actual", &cols.actual)?),
-        ("expected", find("expected", &cols.expected)?),
-        ("population", find("population", &cols.population)?),
-        ("actual-share", find("actual-share", &cols.actual_share)?),
-        (
-            "expected-share",
-            find("expected-share", &cols.expected_share)?,
-        ),
-        ("gap", find("gap", &cols.gap)?),
-        ("gap-pp", find("gap-pp", &cols.gap_pp)?),
-        ("rank", find("rank", &cols.rank)?),
-    ];
-    if period.is_none() && inp.period.is_none() && inp.role != InputRole::Rammevilkaar {
-        bail_input!("{origin}: name a `columns.period` column or set the input's `period`");
-    }
-    if inp.role == InputRole::Benchmark && group.is_none() && benefit.is_none() {
-        bail_input!("{origin}: name a `columns.group` or `columns.benefit` column");
-    }
-    if inp.role == InputRole::Population && numeric[2].1.is_none() {
-        bail_input!("{origin}: a population input needs `columns.population`");
-    }
-    let keys: Vec<usize> = [kode, navn, period, group, benefit]
-        .into_iter()
-        .flatten()
-        .collect();
-    let variables: Vec<(String, usize)> = if inp.role == InputRole::Rammevilkaar {
-        match &inp.variables {
+        if inp.role == InputRole::Benchmark && m.group.is_none() && m.benefit.is_none() {
+            bail_input!("{origin}: name a `columns.group` or `columns.benefit` column");
+        }
+        if inp.role == InputRole::Population && m.numeric[2].1.is_none() {
+            bail_input!("{origin}: a population input needs `columns.population`");
+        }
+        if inp.role != InputRole::Rammevilkaar {
+            return Ok(m);
+        }
+        let keys: Vec<usize> = [m.kode, m.navn, m.period, m.group, m.benefit]
+            .into_iter()
+            .flatten()
+            .collect();
+        let variables = match &inp.variables {
             Some(list) => list
                 .iter()
                 .map(|v| {
@@ -201,90 +215,120 @@ fn map_table(
                 .filter(|(i, _)| !keys.contains(i))
                 .map(|(i, h)| (h.clone(), i))
                 .collect(),
-        }
-    } else {
-        Vec::new()
-    };
-
-    let mut out = Vec::with_capacity(table.rows.len());
-    for (at, cells) in table.rows {
-        let text = |idx: Option<usize>| -> Option<String> {
-            match idx.and_then(|i| cells.get(i)) {
-                Some(Cell::Text(s)) => Some(s.clone()),
-                Some(Cell::Number(v)) => Some(if v.fract() == 0.0 {
-                    format!("{}", *v as i64)
-                } else {
-                    v.to_string()
-                }),
-                _ => None,
-            }
         };
-        let num = |key: &str, idx: usize| -> anyhow::Result<Option<f64>> {
-            match cells.get(idx) {
-                None | Some(Cell::Empty) => Ok(None),
-                Some(Cell::Number(v)) => Ok(Some(*v)),
-                Some(Cell::Text(s)) => parse_number(s, decimal).map(Some).ok_or_else(|| {
-                    let how = match decimal {
-                        Decimal::Comma => "decimal comma",
-                        Decimal::Point => "decimal point",
-                    };
-                    input_error(format!(
-                        "{at}: column {:?} ({key}) is {s:?}, which is not a number with a {how}",
-                        table.headers[idx]
-                    ))
-                }),
-            }
-        };
-        let mut vals: BTreeMap<&str, Option<f64>> = BTreeMap::new();
-        for (key, idx) in numeric {
-            vals.insert(
-                key,
-                match idx {
-                    Some(i) => num(key, i)?,
-                    None => None,
-                },
-            );
-        }
-        let rank = match vals["rank"] {
-            None => None,
-            Some(r) if r >= 1.0 && r.fract() == 0.0 => Some(r as u32),
-            Some(r) => bail_input!("{at}: rank is {r}; expected a whole number ≥ 1"),
-        };
-        let mut variables_out = BTreeMap::new();
-        for (name, idx) in &variables {
-            match num(name, *idx)? {
-                Some(v) => {
-                    variables_out.insert(name.clone(), v);
-                }
-                None => bail_input!("{at}: rammevilkår variable {name:?} is empty"),
-            }
-        }
-        let period_at = match period {
-            Some(i) => format!("{at}, column {:?}", table.headers[i]),
-            None => at.clone(),
-        };
-        out.push(Record {
-            kommunekode: text(kode),
-            kommune: text(navn),
-            period: text(period)
-                .map(RowPeriod::Label)
-                .or_else(|| inp.period.clone().map(RowPeriod::Checked)),
-            period_at,
-            group: text(group),
-            benefit: text(benefit),
-            figures: Figures {
-                population: vals["population"],
-                actual: vals["actual"],
-                expected: vals["expected"],
-                actual_share: vals["actual-share"],
-                expected_share: vals["expected-share"],
-                gap: vals["gap"],
-                gap_pp: vals["gap-pp"],
-                rank,
-            },
-            variables: variables_out,
-            at,
-        });
+        Ok(Mapping { variables, ..m })
     }
-    Ok(out)
+}
+
+fn map_table(
+    table: Table,
+    origin: &str,
+    inp: &Input,
+    decimal: Decimal,
+) -> anyhow::Result<Vec<Record>> {
+    let m = Mapping::new(&table, origin, inp)?;
+    let headers = &table.headers;
+    table
+        .rows
+        .into_iter()
+        .map(|(at, cells)| record(&m, headers, inp, decimal, at, &cells))
+        .collect()
+}
+
+/// A cell as text: numbers from a workbook written without a spurious ".0".
+fn cell_text(cells: &[Cell], idx: Option<usize>) -> Option<String> {
+    match idx.and_then(|i| cells.get(i)) {
+        Some(Cell::Text(s)) => Some(s.clone()),
+        Some(Cell::Number(v)) => Some(if v.fract() == 0.0 {
+            format!("{}", *v as i64)
+        } else {
+            v.to_string()
+        }),
+        _ => None,
+    }
+}
+
+/// A cell as a number, in the stated decimal convention; empty is `None`.
+fn cell_number(
+    cells: &[Cell],
+    idx: usize,
+    decimal: Decimal,
+    what: (&str, &str, &str),
+) -> anyhow::Result<Option<f64>> {
+    let (at, header, key) = what;
+    match cells.get(idx) {
+        None | Some(Cell::Empty) => Ok(None),
+        Some(Cell::Number(v)) => Ok(Some(*v)),
+        Some(Cell::Text(s)) => parse_number(s, decimal).map(Some).ok_or_else(|| {
+            let how = match decimal {
+                Decimal::Comma => "decimal comma",
+                Decimal::Point => "decimal point",
+            };
+            input_error(format!(
+                "{at}: column {header:?} ({key}) is {:?}, which is not a number with a {how}",
+                crate::error::excerpt(s, 40)
+            ))
+        }),
+    }
+}
+
+fn record(
+    m: &Mapping,
+    headers: &[String],
+    inp: &Input,
+    decimal: Decimal,
+    at: String,
+    cells: &[Cell],
+) -> anyhow::Result<Record> {
+    let num = |key: &str, idx: usize| cell_number(cells, idx, decimal, (&at, &headers[idx], key));
+    let mut vals: BTreeMap<&str, Option<f64>> = BTreeMap::new();
+    for (key, idx) in m.numeric {
+        vals.insert(
+            key,
+            match idx {
+                Some(i) => num(key, i)?,
+                None => None,
+            },
+        );
+    }
+    let rank = match vals["rank"] {
+        None => None,
+        Some(r) if r >= 1.0 && r.fract() == 0.0 && r <= f64::from(u32::MAX) => Some(r as u32),
+        Some(r) => bail_input!("{at}: rank is {r}; expected a whole number ≥ 1"),
+    };
+    let mut variables = BTreeMap::new();
+    for (name, idx) in &m.variables {
+        match num(name, *idx)? {
+            Some(v) => {
+                variables.insert(name.clone(), v);
+            }
+            None => bail_input!("{at}: rammevilkår variable {name:?} is empty"),
+        }
+    }
+    let period_at = match m.period {
+        Some(i) => format!("{at}, column {:?}", headers[i]),
+        None => at.clone(),
+    };
+    Ok(Record {
+        kommunekode: cell_text(cells, m.kode),
+        kommune: cell_text(cells, m.navn),
+        period: cell_text(cells, m.period)
+            .map(RowPeriod::Label)
+            .or_else(|| inp.period.clone().map(RowPeriod::Checked)),
+        period_at,
+        group: cell_text(cells, m.group),
+        benefit: cell_text(cells, m.benefit),
+        figures: Figures {
+            population: vals["population"],
+            actual: vals["actual"],
+            expected: vals["expected"],
+            actual_share: vals["actual-share"],
+            expected_share: vals["expected-share"],
+            gap: vals["gap"],
+            gap_pp: vals["gap-pp"],
+            rank,
+        },
+        variables,
+        at,
+    })
 }

@@ -5,7 +5,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{err, finish_svg, range_with_zero, register_fonts, FOCUS, FONT_FAMILY, INK, OTHER};
-use crate::report::charts::BarsChart;
+use crate::report::charts::{BarDatum, BarsChart};
 use crate::report::fmt;
 
 /// Draws the chart; `data` is in rank order (best first). `id` makes element ids unique.
@@ -78,28 +78,7 @@ pub fn gap_bars(c: &BarsChart) -> anyhow::Result<String> {
             .map_err(err("bar"))?;
 
         let label_style = (FONT_FAMILY, 12).into_font().color(&INK);
-        let mut labels: Vec<(usize, String, bool)> = Vec::new();
-        if let Some(first) = data.first() {
-            labels.push((0, format!("Bedst: {}", first.name), false));
-        }
-        if data.len() > 1 {
-            labels.push((
-                data.len() - 1,
-                format!("Dårligst: {}", data[data.len() - 1].name),
-                false,
-            ));
-        }
-        if let Some((i, d)) = data.iter().enumerate().find(|(_, d)| d.focus) {
-            // The focus label sits at the top; a best/worst label near it would collide.
-            let near = (data.len() / 4).max(1);
-            labels.retain(|(j, _, _)| j.abs_diff(i) > near);
-            labels.push((
-                i,
-                format!("{} ({})", d.name, fmt::signed(d.gap_pp, decimals)),
-                true,
-            ));
-        }
-        for (i, text, focus) in labels {
+        for (i, text, focus) in labels(data, decimals) {
             let d = &data[i];
             let x = i as f64 + 1.0;
             let frac = x / n as f64;
@@ -140,10 +119,42 @@ pub fn gap_bars(c: &BarsChart) -> anyhow::Result<String> {
         }
         root.present().map_err(err("bar"))?;
     }
-    let focus = data.iter().enumerate().find(|(_, d)| d.focus);
     let title = format!("Forskel mellem faktisk og forventet andel, {group_label}");
-    let desc = match focus {
-        Some((_, d)) => format!(
+    let desc = description(data, decimals);
+    Ok(finish_svg(buf, id, &title, &desc))
+}
+
+/// The bars that carry a name: best, worst and the focus municipality (with its value), as
+/// (position, text, is focus). The focus label sits at the top; a best/worst label near it
+/// would collide, so it is dropped.
+fn labels(data: &[BarDatum], decimals: usize) -> Vec<(usize, String, bool)> {
+    let mut labels: Vec<(usize, String, bool)> = Vec::new();
+    if let Some(first) = data.first() {
+        labels.push((0, format!("Bedst: {}", first.name), false));
+    }
+    if data.len() > 1 {
+        labels.push((
+            data.len() - 1,
+            format!("Dårligst: {}", data[data.len() - 1].name),
+            false,
+        ));
+    }
+    if let Some((i, d)) = data.iter().enumerate().find(|(_, d)| d.focus) {
+        let near = (data.len() / 4).max(1);
+        labels.retain(|(j, _, _)| j.abs_diff(i) > near);
+        labels.push((
+            i,
+            format!("{} ({})", d.name, fmt::signed(d.gap_pp, decimals)),
+            true,
+        ));
+    }
+    labels
+}
+
+/// The text alternative: what the chart shows and, with a focus, its place and value.
+fn description(data: &[BarDatum], decimals: usize) -> String {
+    match data.iter().find(|d| d.focus) {
+        Some(d) => format!(
             "Søjlediagram med alle {} kommuners forskel i procentpoint, sorteret fra bedst til dårligst. {} ligger nr. {} med {} procentpoint.",
             data.len(),
             d.name,
@@ -154,6 +165,5 @@ pub fn gap_bars(c: &BarsChart) -> anyhow::Result<String> {
             "Søjlediagram med alle {} kommuners forskel i procentpoint, sorteret fra bedst til dårligst.",
             data.len()
         ),
-    };
-    Ok(finish_svg(buf, id, &title, &desc))
+    }
 }
