@@ -68,11 +68,8 @@ pub fn figures(base: &Base, expected_share: &[f64], supplied: bool) -> Vec<Figur
 /// One municipality in one (period, group) list. Values are unrounded.
 #[derive(Debug, Clone, Serialize)]
 pub struct Row {
-    /// Period.
     pub period: Period,
-    /// Group.
     pub group: GroupId,
-    /// Kommunekode.
     pub kommunekode: Kommunekode,
     /// Municipality name.
     pub kommune: String,
@@ -109,9 +106,7 @@ pub struct Row {
 /// "Hele landet" for one (period, group).
 #[derive(Debug, Clone, Serialize)]
 pub struct National {
-    /// Period.
     pub period: Period,
-    /// Group.
     pub group: GroupId,
     /// Σ population 16–66.
     pub population: f64,
@@ -152,7 +147,6 @@ pub fn national(period: &Period, group: &GroupId, figures: &[Figures]) -> Nation
 /// One peer in a municipality's comparison group.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Peer {
-    /// The peer.
     pub kommunekode: Kommunekode,
     /// |expected share difference| in percentage points.
     pub distance: f64,
@@ -162,9 +156,7 @@ pub struct Peer {
 /// municipality's comparison group (aligned with `rows`).
 #[derive(Debug, Clone, Serialize)]
 pub struct RankedList {
-    /// Period.
     pub period: Period,
-    /// Group.
     pub group: GroupId,
     /// Rows sorted by kommunekode.
     pub rows: Vec<Row>,

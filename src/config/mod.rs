@@ -104,7 +104,6 @@ pub enum InputKind {
 /// One `[[data.inputs]]`, checked.
 #[derive(Debug, Clone)]
 pub struct Input {
-    /// The file.
     pub file: InputFile,
     /// Its format.
     pub kind: InputKind,
@@ -121,7 +120,6 @@ pub struct Input {
 /// A benefit group, checked.
 #[derive(Debug, Clone)]
 pub struct Group {
-    /// Id.
     pub id: GroupId,
     /// Danish label.
     pub label: String,
@@ -152,7 +150,6 @@ impl Group {
 pub struct ModelSpec {
     /// Rammevilkår variables.
     pub variables: Vec<String>,
-    /// Estimator.
     pub method: Method,
 }
 

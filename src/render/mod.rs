@@ -26,7 +26,6 @@ pub struct RenderContext<'a> {
     pub dataset: &'a Dataset,
     /// The computed lists.
     pub results: &'a Results,
-    /// Provenance.
     pub manifest: &'a Manifest,
     /// The templates in effect.
     pub templates: &'a Templates,

@@ -12,7 +12,6 @@ use crate::config::PresentationConfig;
 pub struct Cells {
     /// 3-digit code.
     pub kommunekode: String,
-    /// Name.
     pub kommune: String,
     /// Link from the site root.
     pub href: String,
@@ -30,7 +29,6 @@ pub struct Cells {
     pub actual_share: String,
     /// Gap in pp.
     pub gap_pp: String,
-    /// Rank.
     pub rank: String,
     /// "15–33", or empty.
     pub interval: String,

@@ -58,7 +58,6 @@ pub struct Frame {
 /// The sorted gap bars of one group.
 #[derive(Debug, Clone)]
 pub struct BarsChart {
-    /// Frame.
     pub frame: Frame,
     /// Bars in rank order.
     pub data: Vec<BarDatum>,
@@ -67,7 +66,6 @@ pub struct BarsChart {
 /// Expected against actual share of one group.
 #[derive(Debug, Clone)]
 pub struct ScatterChart {
-    /// Frame.
     pub frame: Frame,
     /// Dots by kommunekode.
     pub data: Vec<ScatterDatum>,
@@ -76,7 +74,6 @@ pub struct ScatterChart {
 /// One municipality's gap over the periods.
 #[derive(Debug, Clone)]
 pub struct TrendChart {
-    /// Frame.
     pub frame: Frame,
     /// The municipality's name.
     pub name: String,

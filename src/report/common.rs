@@ -61,7 +61,6 @@ pub struct Common {
 /// A benefit group.
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupInfo {
-    /// Id.
     pub id: String,
     /// Danish label.
     pub label: String,

@@ -12,7 +12,6 @@ use crate::config::Method;
 /// One group's full ranking.
 #[derive(Debug, Clone, Serialize)]
 pub struct Ranking {
-    /// The group.
     pub group: GroupInfo,
     /// Rows in rank order.
     pub rows: Vec<Cells>,
@@ -36,9 +35,7 @@ pub struct IndexView {
 /// A link to a municipality page.
 #[derive(Debug, Clone, Serialize)]
 pub struct Link {
-    /// Code.
     pub kommunekode: String,
-    /// Name.
     pub kommune: String,
     /// Relative link from the site root.
     pub href: String,
@@ -51,28 +48,22 @@ pub struct ModelFitView {
     pub group: String,
     /// Method in Danish.
     pub method: String,
-    /// n.
     pub n: String,
-    /// R².
     pub r2: String,
     /// Adjusted R².
     pub adj_r2: String,
     /// LOO RMSE.
     pub loo_rmse: String,
-    /// Coefficients.
     pub coefficients: Vec<CoefView>,
 }
 
 /// A formatted coefficient.
 #[derive(Debug, Clone, Serialize)]
 pub struct CoefView {
-    /// Variable.
     pub name: String,
-    /// Estimate.
     pub estimate: String,
     /// Standard error.
     pub std_error: String,
-    /// t.
     pub t: String,
 }
 

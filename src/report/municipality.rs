@@ -17,14 +17,12 @@ use crate::keys::Kommunekode;
 pub struct TrendRow {
     /// "4. kvt. 2022".
     pub period: String,
-    /// The row.
     pub cells: Cells,
 }
 
 /// One group on a municipality's page.
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupDetail {
-    /// The group.
     pub group: GroupInfo,
     /// The municipality's row.
     pub row: Cells,
@@ -45,7 +43,6 @@ pub struct GroupDetail {
 /// A row in the comparison table.
 #[derive(Debug, Clone, Serialize)]
 pub struct PeerCells {
-    /// The numbers.
     pub cells: Cells,
     /// Whether it is the municipality itself.
     pub own: bool,
@@ -56,11 +53,8 @@ pub struct PeerCells {
 pub struct MunicipalityView {
     /// Shared facts.
     pub common: Common,
-    /// Code.
     pub kommunekode: String,
-    /// Name.
     pub kommune: String,
-    /// Region.
     pub region: String,
     /// The Resumé: most important first.
     pub resume: Vec<String>,
@@ -75,9 +69,7 @@ pub struct MunicipalityView {
 /// A row of the summary table.
 #[derive(Debug, Clone, Serialize)]
 pub struct SummaryRow {
-    /// The group.
     pub group: GroupInfo,
-    /// The numbers.
     pub cells: Cells,
 }
 

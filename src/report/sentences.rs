@@ -15,7 +15,6 @@ pub struct Facts<'a> {
     pub is_total: bool,
     /// Number of municipalities in the list.
     pub n: usize,
-    /// The row.
     pub row: &'a Row,
     /// Count rounding (1 or 10).
     pub rounding: u32,

@@ -30,7 +30,6 @@ pub const STANDARD_ERRORS: &str = "Conventional (non-robust) standard errors. WL
 pub struct Coefficient {
     /// `const` for the intercept, else the variable name.
     pub name: String,
-    /// Estimate.
     pub estimate: f64,
     /// Standard error.
     pub std_error: f64,
@@ -41,9 +40,7 @@ pub struct Coefficient {
 /// The fit of one (period, group).
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupFitReport {
-    /// Period.
     pub period: Period,
-    /// Group.
     pub group: GroupId,
     /// `wls` or `fractional-logit`.
     pub method: Method,
@@ -85,7 +82,6 @@ pub struct Fitted {
     pub expected: BTreeMap<(Period, GroupId), Vec<f64>>,
     /// (period, group) → draw → expected share per municipality.
     pub draws: BTreeMap<(Period, GroupId), Vec<Vec<f64>>>,
-    /// The report.
     pub report: ModelReport,
 }
 
