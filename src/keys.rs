@@ -315,7 +315,7 @@ mod tests {
 
     #[test]
     fn ordered_chronologically() {
-        let mut v = vec![p("2022QMAT02"), p("2021QMAT04"), p("2022QMAT04"), p("2021")];
+        let mut v = [p("2022QMAT02"), p("2021QMAT04"), p("2022QMAT04"), p("2021")];
         v.sort();
         let labels: Vec<&str> = v.iter().map(Period::label).collect();
         assert_eq!(labels, ["2021", "2021QMAT04", "2022QMAT02", "2022QMAT04"]);

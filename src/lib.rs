@@ -61,7 +61,11 @@ pub struct Project {
 
 /// Loads config and data and computes the results (no output).
 pub fn load(config: &Path) -> anyhow::Result<Project> {
-    let cfg = Config::load(config)?;
+    load_config(Config::load(config)?)
+}
+
+/// Loads the data of a checked config and computes the results.
+pub fn load_config(cfg: Config) -> anyhow::Result<Project> {
     let ds = input::load(&cfg)?;
     let res = compute::compute(&cfg, &ds)?;
     let manifest = Manifest::new(&cfg, &ds);
@@ -215,14 +219,15 @@ pub fn render(
 /// `kommunebench build`: load, compute, render, write atomically; returns a summary line.
 pub fn build(opts: &BuildOptions) -> anyhow::Result<String> {
     let start = Instant::now();
-    // Refuse early, before any work, when the target may not be replaced.
-    site::check_target(&opts.out, opts.force)?;
+    let cfg = Config::load(&opts.config)?;
+    // Refuse early, before any work, when the target may not be replaced; hold its lock.
+    let target = site::Target::prepare(&opts.out, opts.force, &cfg.files_read())?;
     let mut timings = Timings::default();
-    let p = load(&opts.config)?;
+    let p = load_config(cfg)?;
     timings.load = start.elapsed().as_secs_f64();
     let site = render(&p, opts.kommune, opts.format, &mut timings)?;
     let t = Instant::now();
-    site::write(&site, &opts.out, opts.force)?;
+    target.write(&site)?;
     timings.write = t.elapsed().as_secs_f64();
     let pages = site.files().keys().filter(|k| k.ends_with(".html")).count();
     let pdfs = site.files().keys().filter(|k| k.ends_with(".pdf")).count();

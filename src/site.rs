@@ -1,18 +1,28 @@
-//! The only module that writes the output folder.
+//! The only module that writes the output folder, and it never leaves the user without a site.
 //!
-//! Everything is rendered in memory first; the site is then written into a staging folder next
-//! to `--out` and swapped in with renames, so a failed build leaves the previous output intact.
+//! Everything is rendered in memory first. [`Target::prepare`] runs before any work: it refuses
+//! an `--out` that would destroy the inputs, resolves a symlinked `--out` to its target, takes
+//! a lock so two builds cannot write one folder, and cleans up what an interrupted build left.
+//! [`Target::write`] then writes a staging folder beside the target, fsyncs it, and swaps it in:
+//! on Linux with one atomic `renameat2(RENAME_EXCHANGE)`, so at every instant the folder holds
+//! either the old site or the new one.
 
 use std::collections::BTreeMap;
-use std::fs;
+use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
 use crate::bail_input;
+use crate::error::input_error;
 
 /// File name that marks a folder as written by kommunebench.
 pub const MARKER: &str = ".kommunebench";
+
+/// Environment variable naming a point at which to abort the process, as a kill would: tests
+/// prove that no such point loses the site. Values: `after-staging`, `after-exchange`,
+/// `between-renames` (the two-rename fallback).
+pub const FAILPOINT_VAR: &str = "KOMMUNEBENCH_FAILPOINT";
 
 /// A site in memory: relative path (with `/`) → bytes. Ordered, so writing is deterministic.
 #[derive(Debug, Default, Clone)]
@@ -26,7 +36,7 @@ impl Site {
         self.files.insert(path.into(), bytes.into());
     }
 
-    /// The files.
+    /// The files by path.
     pub fn files(&self) -> &BTreeMap<String, Vec<u8>> {
         &self.files
     }
@@ -47,90 +57,360 @@ impl Site {
     }
 }
 
-/// Checks that `out` may be replaced: absent, empty, made by kommunebench, or `force`.
-pub fn check_target(out: &Path, force: bool) -> anyhow::Result<()> {
-    if !out.exists() {
-        return Ok(());
-    }
-    if !out.is_dir() {
-        bail_input!("--out {}: exists and is not a folder", out.display());
-    }
-    let empty = fs::read_dir(out)
-        .with_context(|| format!("cannot read {}", out.display()))?
-        .next()
-        .is_none();
-    if !empty && !out.join(MARKER).exists() && !force {
-        bail_input!(
-            "--out {}: the folder is not empty and was not written by kommunebench; refusing to replace it (use --force)",
-            out.display()
-        );
-    }
-    Ok(())
+/// A checked, locked output folder.
+#[derive(Debug)]
+pub struct Target {
+    /// `--out` as given, for messages.
+    shown: PathBuf,
+    /// Where the folder really is (a symlinked `--out` resolved to its target).
+    real: PathBuf,
+    /// Held for the whole build; the OS releases it if the process dies.
+    _lock: File,
 }
 
-fn sibling(out: &Path, tag: &str) -> PathBuf {
-    let name = out
+fn failpoint(name: &str) {
+    if std::env::var(FAILPOINT_VAR).is_ok_and(|v| v == name) {
+        eprintln!("failpoint {name}: aborting");
+        std::process::abort();
+    }
+}
+
+/// `path` made absolute and free of `.`/`..` and symlinks as far as it exists.
+fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
+    let abs = std::path::absolute(path)
+        .map_err(|e| input_error(format!("--out {}: {e}", path.display())))?;
+    // Canonicalize the longest existing prefix; append the rest as written.
+    let mut existing = abs.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(n), Some(p)) => {
+                rest.push(n.to_os_string());
+                existing = p.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = fs::canonicalize(&existing).unwrap_or(existing);
+    for part in rest.into_iter().rev() {
+        if part == ".." {
+            out.pop();
+        } else if part != "." {
+            out.push(part);
+        }
+    }
+    Ok(out)
+}
+
+impl Target {
+    /// Checks `--out` before any work: never `/`, the working directory or one of its
+    /// ancestors, nor a folder holding one of `protected` (the config, its inputs and
+    /// templates) — not even with `force`; otherwise absent, empty, written by kommunebench, or
+    /// `force`. Takes the lock and removes what an interrupted build left.
+    pub fn prepare(out: &Path, force: bool, protected: &[PathBuf]) -> anyhow::Result<Target> {
+        if out.as_os_str().is_empty() {
+            bail_input!("--out is empty");
+        }
+        let real = absolute(out)?;
+        let cwd = std::env::current_dir()
+            .ok()
+            .and_then(|c| fs::canonicalize(c).ok());
+        if real.parent().is_none() {
+            bail_input!("--out {}: refusing to replace the root folder", out.display());
+        }
+        if cwd.as_ref().is_some_and(|c| c.starts_with(&real)) {
+            bail_input!(
+                "--out {}: refusing to replace the current folder or one that contains it",
+                out.display()
+            );
+        }
+        for p in protected {
+            let p = absolute(p)?;
+            if p.starts_with(&real) {
+                bail_input!(
+                    "--out {}: refusing to replace a folder that holds {} (a file this build reads)",
+                    out.display(),
+                    p.display()
+                );
+            }
+        }
+        if real.exists() && !real.is_dir() {
+            bail_input!("--out {}: exists and is not a folder", out.display());
+        }
+        let parent = real.parent().expect("checked above").to_path_buf();
+        fs::create_dir_all(&parent).map_err(|e| {
+            input_error(format!(
+                "--out {}: cannot create its parent folder {}: {e}",
+                out.display(),
+                parent.display()
+            ))
+        })?;
+        let lock = lock(&real, out)?;
+        let target = Target {
+            shown: out.to_path_buf(),
+            real,
+            _lock: lock,
+        };
+        target.recover()?;
+        target.check_replaceable(force)?;
+        Ok(target)
+    }
+
+    fn name(&self) -> String {
+        self.real
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "site".into())
+    }
+
+    fn sibling(&self, tag: &str) -> PathBuf {
+        self.real.with_file_name(format!(".{}.{tag}", self.name()))
+    }
+
+    /// Leftovers of interrupted builds, whatever their process id: staging folders are
+    /// removed; an old site is put back when the folder itself is missing (a kill between the
+    /// two renames of the fallback swap), else removed.
+    fn recover(&self) -> anyhow::Result<()> {
+        let parent = self.real.parent().expect("has a parent");
+        let prefix = format!(".{}.", self.name());
+        let mut leftovers: Vec<PathBuf> = fs::read_dir(parent)
+            .with_context(|| format!("cannot read {}", parent.display()))?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                    n.strip_prefix(&prefix)
+                        .is_some_and(|rest| rest.starts_with("staging") || rest.starts_with("old"))
+                })
+            })
+            .collect();
+        leftovers.sort();
+        for p in leftovers {
+            let is_old = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n[prefix.len()..].starts_with("old"));
+            if is_old && !self.real.exists() && p.join(MARKER).exists() {
+                fs::rename(&p, &self.real).with_context(|| {
+                    format!("cannot restore the previous site from {}", p.display())
+                })?;
+                eprintln!(
+                    "note: restored the previous site into {} from an interrupted build",
+                    self.shown.display()
+                );
+            } else {
+                remove_tree(&p);
+            }
+        }
+        Ok(())
+    }
+
+    fn check_replaceable(&self, force: bool) -> anyhow::Result<()> {
+        if !self.real.exists() {
+            return Ok(());
+        }
+        let empty = fs::read_dir(&self.real)
+            .with_context(|| format!("cannot read {}", self.shown.display()))?
+            .next()
+            .is_none();
+        if !empty && !self.real.join(MARKER).exists() && !force {
+            bail_input!(
+                "--out {}: the folder is not empty and was not written by kommunebench; refusing to replace it (use --force)",
+                self.shown.display()
+            );
+        }
+        Ok(())
+    }
+
+    /// Writes the site into a staging folder and swaps it in.
+    pub fn write(&self, site: &Site) -> anyhow::Result<()> {
+        let staging = self.sibling(&format!("staging-{}", std::process::id()));
+        remove_tree(&staging);
+        if let Err(e) = write_into(site, &staging) {
+            remove_tree(&staging);
+            return Err(e);
+        }
+        failpoint("after-staging");
+        if let Err(e) = self.swap(&staging) {
+            remove_tree(&staging);
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    fn swap(&self, staging: &Path) -> anyhow::Result<()> {
+        let out = &self.real;
+        if !out.exists() {
+            fs::rename(staging, out).with_context(|| {
+                format!("cannot move the new site into {}", self.shown.display())
+            })?;
+            return sync_parent(out);
+        }
+        if exchange(staging, out)? {
+            failpoint("after-exchange");
+            sync_parent(out)?;
+            // `staging` now holds the previous site.
+            if let Err(e) = fs::remove_dir_all(staging) {
+                if !force_remove(staging) {
+                    eprintln!(
+                        "warning: the new site is in place, but the previous one could not be removed from {}: {e}",
+                        staging.display()
+                    );
+                }
+            }
+            return Ok(());
+        }
+        // No atomic exchange here (another OS or file system): two renames, recovered by the
+        // next build if interrupted between them.
+        let old = self.sibling(&format!("old-{}", std::process::id()));
+        fs::rename(out, &old)
+            .with_context(|| format!("cannot move {} aside", self.shown.display()))?;
+        failpoint("between-renames");
+        if let Err(e) = fs::rename(staging, out) {
+            let _ = fs::rename(&old, out);
+            return Err(e).with_context(|| {
+                format!("cannot move the new site into {}", self.shown.display())
+            });
+        }
+        sync_parent(out)?;
+        remove_tree(&old);
+        Ok(())
+    }
+}
+
+/// An exclusive lock beside the target, so two builds into one folder cannot collide.
+fn lock(real: &Path, shown: &Path) -> anyhow::Result<File> {
+    let name = real
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "site".into());
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    parent.join(format!(".{name}.{tag}-{}", std::process::id()))
+        .unwrap_or_default();
+    let path = real.with_file_name(format!(".{name}.lock"));
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| {
+            input_error(format!(
+                "--out {}: cannot create the lock file {}: {e}",
+                shown.display(),
+                path.display()
+            ))
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => Err(input_error(format!(
+            "--out {}: another kommunebench build is writing this folder (lock {}); try again when it has finished",
+            shown.display(),
+            path.display()
+        ))),
+        Err(fs::TryLockError::Error(e)) => Err(anyhow::Error::new(e)
+            .context(format!("cannot lock {}", path.display()))),
+    }
 }
 
-/// Writes the site to `out` atomically (staging folder, then rename).
-pub fn write(site: &Site, out: &Path, force: bool) -> anyhow::Result<()> {
-    check_target(out, force)?;
-    let staging = sibling(out, "staging");
-    if staging.exists() {
-        fs::remove_dir_all(&staging)
-            .with_context(|| format!("cannot remove {}", staging.display()))?;
+/// Swaps two folders atomically; `Ok(false)` where the system cannot.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> anyhow::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let ca = CString::new(a.as_os_str().as_bytes())?;
+    let cb = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        return Ok(true);
     }
-    let result = write_into(site, &staging).and_then(|()| swap(&staging, out));
-    if result.is_err() && staging.exists() {
-        let _ = fs::remove_dir_all(&staging);
+    let err = std::io::Error::last_os_error();
+    match err.raw_os_error() {
+        Some(libc::EINVAL) | Some(libc::ENOSYS) | Some(libc::EOPNOTSUPP) => Ok(false),
+        _ => Err(err).with_context(|| format!("cannot swap the new site into {}", b.display())),
     }
-    result
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> anyhow::Result<bool> {
+    Ok(false)
 }
 
 fn write_into(site: &Site, dir: &Path) -> anyhow::Result<()> {
-    if let Some(parent) = dir.parent() {
-        fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-    }
     fs::create_dir(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    fs::write(
-        dir.join(MARKER),
-        "This folder was written by kommunebench and is replaced by each build.\n",
-    )
-    .with_context(|| format!("cannot write {}", dir.join(MARKER).display()))?;
+    write_synced(
+        &dir.join(MARKER),
+        b"This folder was written by kommunebench and is replaced by each build.\n",
+    )?;
+    let mut dirs = vec![dir.to_path_buf()];
     for (rel, bytes) in &site.files {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
+            if !parent.exists() {
+                fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create {}", parent.display()))?;
+                dirs.push(parent.to_path_buf());
+            }
         }
-        fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        write_synced(&path, bytes)?;
+    }
+    // The folders' entries reach the disk before the swap makes them visible.
+    for d in dirs.iter().rev() {
+        File::open(d)
+            .and_then(|f| f.sync_all())
+            .with_context(|| format!("cannot sync {}", d.display()))?;
     }
     Ok(())
 }
 
-fn swap(staging: &Path, out: &Path) -> anyhow::Result<()> {
-    if out.exists() {
-        let old = sibling(out, "old");
-        fs::rename(out, &old).with_context(|| format!("cannot move {} aside", out.display()))?;
-        if let Err(e) = fs::rename(staging, out) {
-            let _ = fs::rename(&old, out);
-            return Err(e)
-                .with_context(|| format!("cannot move the new site into {}", out.display()));
-        }
-        fs::remove_dir_all(&old)
-            .with_context(|| format!("cannot remove the old site {}", old.display()))?;
-    } else {
-        fs::rename(staging, out)
-            .with_context(|| format!("cannot move the new site into {}", out.display()))?;
+fn write_synced(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut f = File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    f.write_all(bytes)
+        .and_then(|()| f.sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn sync_parent(path: &Path) -> anyhow::Result<()> {
+    if let Some(parent) = path.parent() {
+        File::open(parent)
+            .and_then(|f| f.sync_all())
+            .with_context(|| format!("cannot sync {}", parent.display()))?;
     }
     Ok(())
+}
+
+/// Removes a tree, best effort: leftovers are cleaned up again by the next build.
+fn remove_tree(path: &Path) {
+    if path.symlink_metadata().is_ok() && fs::remove_dir_all(path).is_err() {
+        force_remove(path);
+    }
+}
+
+/// Makes every folder in a tree writable and removes it (an old site may have read-only
+/// subfolders); true when it is gone.
+fn force_remove(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fn walk(p: &Path) {
+            if let Ok(md) = p.symlink_metadata() {
+                if md.is_dir() {
+                    let _ = fs::set_permissions(p, fs::Permissions::from_mode(0o755));
+                    if let Ok(rd) = fs::read_dir(p) {
+                        for e in rd.flatten() {
+                            walk(&e.path());
+                        }
+                    }
+                }
+            }
+        }
+        walk(path);
+    }
+    fs::remove_dir_all(path).is_ok() || !path.exists()
 }

@@ -216,6 +216,16 @@ impl Config {
         self.groups.iter().find(|g| &g.id == id)
     }
 
+    /// Every file and folder a build reads: the config, the municipality list, the inputs and
+    /// the templates folder (an output folder must never hold one of them).
+    pub fn files_read(&self) -> Vec<PathBuf> {
+        let mut out = vec![self.origin.path.clone()];
+        out.extend(self.municipalities.iter().map(|m| m.path.clone()));
+        out.extend(self.inputs.iter().map(|i| i.file.path.clone()));
+        out.extend(self.templates_dir.iter().cloned());
+        out
+    }
+
     /// Variables and method of a group in model mode.
     pub fn model_spec(&self, id: &GroupId) -> Option<&ModelSpec> {
         self.expected.specs.get(id)
