@@ -10,6 +10,7 @@ pub mod cli;
 pub mod compute;
 pub mod config;
 pub mod error;
+pub mod fonts;
 pub mod input;
 pub mod keys;
 pub mod render;

@@ -116,7 +116,10 @@ impl Target {
             .ok()
             .and_then(|c| fs::canonicalize(c).ok());
         if real.parent().is_none() {
-            bail_input!("--out {}: refusing to replace the root folder", out.display());
+            bail_input!(
+                "--out {}: refusing to replace the root folder",
+                out.display()
+            );
         }
         if cwd.as_ref().is_some_and(|c| c.starts_with(&real)) {
             bail_input!(

@@ -40,6 +40,13 @@ pub fn for_period(
                 .actual
                 .or_else(|| f.actual_share.map(|s| s / 100.0 * population[i]));
             match a {
+                Some(a) if a > population[i] => bail_input!(
+                    "period {period}, group {}, kommune {} {}: the actual count {a} is larger than the population 16–66 ({})",
+                    g.id,
+                    codes[i].get(),
+                    ds.name(codes[i]),
+                    population[i]
+                ),
                 Some(a) => actual.push(a),
                 None => bail_input!(
                     "period {period}, group {}, kommune {}: no actual count (faktisk antal) or actual share",

@@ -113,6 +113,7 @@ mod tests {
             kind,
             size,
             klynger,
+            klynge_at: BTreeMap::new(),
         }
     }
 

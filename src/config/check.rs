@@ -60,6 +60,8 @@ impl Src<'_> {
 
 /// Parses the TOML text and checks it.
 pub(super) fn parse(text: &str, path: &Path) -> anyhow::Result<Config> {
+    // Windows editors write a byte-order mark; it is not part of the TOML.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
         let at = match e.span() {
             Some(span) => {
@@ -119,20 +121,9 @@ pub(super) fn parse(text: &str, path: &Path) -> anyhow::Result<Config> {
     };
     let groups = groups(&src, &raw.groups)?;
     numbers(&src, &raw)?;
+    texts(&src, &raw)?;
     let expected = expected(&src, &raw, &groups, &inputs)?;
-    let comparison = Comparison {
-        kind: raw.comparison.kind,
-        size: raw.comparison.size,
-        klynger: raw
-            .comparison
-            .klynger
-            .iter()
-            .map(|(name, members)| {
-                let codes = members.get_ref().iter().map(|&c| Kommunekode(c)).collect();
-                (name.clone(), codes)
-            })
-            .collect(),
-    };
+    let comparison = comparison(&src, &raw)?;
     Ok(Config {
         origin: Origin {
             path: path.to_path_buf(),
@@ -330,15 +321,38 @@ fn groups(src: &Src, raw: &[GroupConfig]) -> anyhow::Result<Vec<Group>> {
         .collect())
 }
 
+/// The most resampling draws a config may ask for: 10,000 already pins a 90 % interval's ends
+/// to well under one place, and more would only cost memory (draws × municipalities × lists).
+pub const MAX_DRAWS: u32 = 10_000;
+
 fn numbers(src: &Src, raw: &RawConfig) -> anyhow::Result<()> {
     let r = &raw.ranking;
+    if r.draws > MAX_DRAWS {
+        return Err(src.error(format!(
+            "ranking.draws: expected at most {MAX_DRAWS} (0 switches intervals off), found {}",
+            r.draws
+        )));
+    }
+    if raw.comparison.size > 10_000 {
+        return Err(src.error(format!(
+            "comparison.size: expected at most 10000, found {}",
+            raw.comparison.size
+        )));
+    }
+    if let Some(c) = raw.presentation.cost_per_person {
+        if !(c.is_finite() && c > 0.0 && c < 1e9) {
+            return Err(src.error(format!(
+                "presentation.cost-per-person: expected an annual cost in DKK above 0 and below 1,000,000,000, found {c}"
+            )));
+        }
+    }
     if !(r.interval_level > 0.0 && r.interval_level < 1.0) {
         return Err(src.error(format!(
             "ranking.interval-level: expected a number between 0 and 1, found {}",
             r.interval_level
         )));
     }
-    if r.small_population.is_nan() || r.small_population < 0.0 {
+    if !r.small_population.is_finite() || r.small_population < 0.0 {
         return Err(src.error("ranking.small-population: expected a number ≥ 0"));
     }
     let p = &raw.presentation;
@@ -358,6 +372,53 @@ fn numbers(src: &Src, raw: &RawConfig) -> anyhow::Result<()> {
         return Err(src.error("comparison.size: expected at least 1"));
     }
     Ok(())
+}
+
+/// Every text that reaches a report must be printable with the bundled fonts.
+fn texts(src: &Src, raw: &RawConfig) -> anyhow::Result<()> {
+    let check = |key: &str, text: &str| match crate::fonts::unprintable(text) {
+        Some(why) => Err(src.error(format!(
+            "{key}: {:?} cannot be used in a report: {why}",
+            crate::error::excerpt(text, 40)
+        ))),
+        None => Ok(()),
+    };
+    check("report.title", &raw.report.title)?;
+    for s in &raw.report.sources {
+        check("report.sources", s)?;
+    }
+    for g in &raw.groups {
+        check(&format!("groups {:?}: label", g.id.get_ref()), &g.label)?;
+    }
+    for name in raw.comparison.klynger.keys() {
+        check("comparison.klynger", name)?;
+    }
+    Ok(())
+}
+
+fn comparison(src: &Src, raw: &RawConfig) -> anyhow::Result<Comparison> {
+    let mut klynger = BTreeMap::new();
+    let mut klynge_at = BTreeMap::new();
+    for (name, members) in &raw.comparison.klynger {
+        let mut codes = Vec::new();
+        for &c in members.get_ref() {
+            if !(1..=999).contains(&c) {
+                return Err(src.error_at(
+                    members.span(),
+                    format!("comparison.klynger.{name}: {c} is not a 3-digit kommunekode"),
+                ));
+            }
+            codes.push(Kommunekode(c));
+        }
+        klynger.insert(name.clone(), codes);
+        klynge_at.insert(name.clone(), src.at(members.span()));
+    }
+    Ok(Comparison {
+        kind: raw.comparison.kind,
+        size: raw.comparison.size,
+        klynger,
+        klynge_at,
+    })
 }
 
 fn expected(

@@ -173,6 +173,8 @@ pub struct Comparison {
     pub size: usize,
     /// Klynge name → members.
     pub klynger: BTreeMap<String, Vec<Kommunekode>>,
+    /// Where each klynge is written, for a member not in the municipality list.
+    pub klynge_at: BTreeMap<String, Location>,
 }
 
 impl Config {

@@ -227,21 +227,56 @@ impl<'a> Assembler<'a> {
     }
 }
 
-/// Counts and shares cannot be negative; a population cannot be zero.
+/// The largest count accepted: far above any municipality's population, low enough that
+/// sums and products of counts stay exact and finite.
+const MAX_COUNT: f64 = 1e8;
+
+/// Every figure checked for what it means: counts finite, ≥ 0 and plausible; shares within
+/// 0–100 %; gaps finite and within what their parts allow; actual ≤ population on one row.
 fn check_values(rec: &Record) -> anyhow::Result<()> {
     let f = &rec.figures;
-    let checks = [
+    let counts = [
         ("actual count", f.actual),
         ("expected count", f.expected),
         ("population", f.population),
+    ];
+    for (what, v) in counts {
+        if let Some(v) = v {
+            if !v.is_finite() || v < 0.0 || v > MAX_COUNT {
+                bail_input!(
+                    "{}: {what} is {v}; expected a number from 0 to {MAX_COUNT:e}",
+                    rec.at
+                );
+            }
+        }
+    }
+    for (what, v) in [
         ("actual share", f.actual_share),
         ("expected share", f.expected_share),
-    ];
-    for (what, v) in checks {
+    ] {
         if let Some(v) = v {
-            if !v.is_finite() || v < 0.0 {
-                bail_input!("{}: {what} is {v}; expected a number ≥ 0", rec.at);
+            if !v.is_finite() || !(0.0..=100.0).contains(&v) {
+                bail_input!(
+                    "{}: {what} is {v}; expected a percentage from 0 to 100",
+                    rec.at
+                );
             }
+        }
+    }
+    if let Some(v) = f.gap_pp {
+        if !v.is_finite() || !(-100.0..=100.0).contains(&v) {
+            bail_input!(
+                "{}: gap in percentage points is {v}; expected a number from −100 to 100",
+                rec.at
+            );
+        }
+    }
+    if let Some(v) = f.gap {
+        if !v.is_finite() || v.abs() > MAX_COUNT {
+            bail_input!(
+                "{}: gap in persons is {v}; expected a number from −{MAX_COUNT:e} to {MAX_COUNT:e}",
+                rec.at
+            );
         }
     }
     if f.population == Some(0.0) {
@@ -250,9 +285,25 @@ fn check_values(rec: &Record) -> anyhow::Result<()> {
             rec.at
         );
     }
+    if let (Some(a), Some(p)) = (f.actual, f.population) {
+        if a > p {
+            bail_input!(
+                "{}: the actual count {a} is larger than the population 16–66 ({p})",
+                rec.at
+            );
+        }
+    }
     if let Some(r) = f.rank {
         if r == 0 {
             bail_input!("{}: rank 0; ranks start at 1", rec.at);
+        }
+    }
+    for (name, v) in &rec.variables {
+        if !v.is_finite() {
+            bail_input!(
+                "{}: rammevilkår variable {name:?} is {v}; expected a finite number",
+                rec.at
+            );
         }
     }
     Ok(())

@@ -30,6 +30,8 @@ const NATIONAL: [&str; 2] = ["Hele landet", "Hele Landet"];
 
 /// Reads the export into records; `origin` names the file in messages.
 pub(crate) fn read(bytes: &[u8], origin: &str) -> anyhow::Result<Vec<Record>> {
+    // Windows tools write a UTF-8 byte-order mark; it is not part of the JSON.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let (line, _) = crate::error::line_col(
             &String::from_utf8_lossy(&bytes[..e.valid_up_to()]),
@@ -86,7 +88,8 @@ fn record(row: &Value, at: &str) -> anyhow::Result<Option<Record>> {
         match obj.get(key) {
             Some(Value::String(s)) => Ok(s.clone()),
             Some(other) => Err(input_error(format!(
-                "{at}: {key:?} should be text, found {other}"
+                "{at}: {key:?} should be text, found {}",
+                crate::error::excerpt(&other.to_string(), 40)
             ))),
             None => Err(input_error(format!("{at}: missing key {key:?}"))),
         }
@@ -100,10 +103,14 @@ fn record(row: &Value, at: &str) -> anyhow::Result<Option<Record>> {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Number(n)) => Ok(n.as_f64()),
             Some(Value::String(s)) => parse_number(s, Decimal::Comma).map(Some).ok_or_else(|| {
-                input_error(format!("{at}: {key:?} is {s:?}, which is not a number"))
+                input_error(format!(
+                    "{at}: {key:?} is {:?}, which is not a number",
+                    crate::error::excerpt(s, 40)
+                ))
             }),
             Some(other) => Err(input_error(format!(
-                "{at}: {key:?} is {other}, which is not a number"
+                "{at}: {key:?} is {}, which is not a number",
+                crate::error::excerpt(&other.to_string(), 40)
             ))),
         }
     };

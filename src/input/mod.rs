@@ -10,11 +10,13 @@ mod municipalities;
 mod number;
 pub mod provenance;
 mod table;
+mod xlsx;
 
 use std::collections::BTreeMap;
 
+use crate::bail_input;
 use crate::config::{Config, Input, InputKind};
-use crate::error::read_file;
+use crate::error::input_error;
 use crate::keys::{GroupId, Kommunekode, Period};
 
 pub use municipalities::{parse_municipalities, Municipality};
@@ -129,8 +131,45 @@ fn read(bytes: &[u8], shown: &str, input: &Input) -> anyhow::Result<Vec<Record>>
     match input.kind {
         InputKind::JobindsatsJson => jobindsats::read(bytes, shown),
         InputKind::Csv { .. } => table::read_csv(bytes, shown, input),
-        InputKind::Xlsx { .. } => table::read_xlsx(bytes, shown, input),
+        InputKind::Xlsx { .. } => xlsx::read_xlsx(bytes, shown, input),
     }
+}
+
+/// The largest input file accepted (bytes). The whole of Denmark by municipality, benefit and
+/// month for decades is a few megabytes; a bound keeps a wrong file from exhausting memory.
+pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads a file, bounded by [`MAX_INPUT_BYTES`], naming it in the error.
+fn read_file(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
+    let len = std::fs::metadata(path)
+        .map_err(|e| input_error(format!("cannot read {}: {e}", path.display())))?
+        .len();
+    if len > MAX_INPUT_BYTES {
+        bail_input!(
+            "{}: the file is {len} bytes; inputs larger than {MAX_INPUT_BYTES} bytes are refused",
+            path.display()
+        );
+    }
+    crate::error::read_file(path)
+}
+
+/// Every klynge member must be a municipality of the list.
+fn check_klynger(cfg: &Config, municipalities: &[Municipality]) -> anyhow::Result<()> {
+    for (name, members) in &cfg.comparison.klynger {
+        if let Some(c) = members
+            .iter()
+            .find(|c| !municipalities.iter().any(|m| m.code == **c))
+        {
+            return Err(cfg.error_at(
+                &cfg.comparison.klynge_at[name],
+                format!(
+                    "comparison.klynger.{name}: kommunekode {} is not in the municipality list",
+                    c.get()
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Reads every input of the config into a checked dataset. The only file reads of the stage.
@@ -144,6 +183,7 @@ pub fn load(cfg: &Config) -> anyhow::Result<Dataset> {
         }
         None => municipalities::builtin()?,
     };
+    check_klynger(cfg, &municipalities)?;
     let mut assembler = assemble::Assembler::new(cfg, municipalities);
     for input in &cfg.inputs {
         let bytes = read_file(&input.file.path)?;

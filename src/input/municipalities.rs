@@ -58,6 +58,13 @@ pub fn parse_municipalities(text: &str, origin: &str) -> anyhow::Result<Vec<Muni
         if name.is_empty() {
             bail_input!("{origin}:{}: empty municipality name", i + 1);
         }
+        if let Some(why) = crate::fonts::unprintable(&name) {
+            bail_input!(
+                "{origin}:{}: the municipality name {:?} cannot be used in a report: {why}",
+                i + 1,
+                crate::error::excerpt(&name, 40)
+            );
+        }
         if out.iter().any(|m| m.code == code || m.name == name) {
             bail_input!(
                 "{origin}:{}: municipality {} {name:?} is listed twice",

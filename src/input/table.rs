@@ -1,12 +1,9 @@
-//! CSV and XLSX tables with a column mapping from the config.
+//! CSV tables, and the column mapping that CSV and XLSX ([`super::xlsx`]) tables share.
 //!
 //! Both formats become a [`Table`] of cells first, so the mapping, the number rules and the
 //! messages are the same for either.
 
 use std::collections::BTreeMap;
-use std::io::Cursor;
-
-use calamine::{Data, Reader, Xlsx};
 
 use super::{parse_number, Figures, Record, RowPeriod};
 use crate::bail_input;
@@ -15,16 +12,16 @@ use crate::error::input_error;
 
 /// One cell.
 #[derive(Debug, Clone, PartialEq)]
-enum Cell {
+pub(super) enum Cell {
     Empty,
     Text(String),
     Number(f64),
 }
 
 /// A header row and data rows, each row with its location for messages.
-struct Table {
-    headers: Vec<String>,
-    rows: Vec<(String, Vec<Cell>)>,
+pub(super) struct Table {
+    pub(super) headers: Vec<String>,
+    pub(super) rows: Vec<(String, Vec<Cell>)>,
 }
 
 /// Reads a CSV input.
@@ -77,66 +74,6 @@ pub(crate) fn read_csv(bytes: &[u8], origin: &str, inp: &Input) -> anyhow::Resul
     map_table(Table { headers, rows }, origin, inp, decimal)
 }
 
-/// Reads an XLSX input (the named sheet or the first one) from the bytes that were hashed.
-pub(crate) fn read_xlsx(bytes: &[u8], origin: &str, inp: &Input) -> anyhow::Result<Vec<Record>> {
-    let (sheet, decimal) = match &inp.kind {
-        InputKind::Xlsx { sheet, decimal } => (sheet.clone(), decimal.unwrap_or(Decimal::Point)),
-        _ => (None, Decimal::Point),
-    };
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
-        .map_err(|e| input_error(format!("{origin}: cannot open as XLSX: {e}")))?;
-    let names = wb.sheet_names();
-    let sheet = match &sheet {
-        Some(s) => {
-            if !names.contains(s) {
-                bail_input!("{origin}: no sheet named {s:?}; the workbook has {names:?}");
-            }
-            s.clone()
-        }
-        None => names
-            .first()
-            .cloned()
-            .ok_or_else(|| input_error(format!("{origin}: the workbook has no sheets")))?,
-    };
-    let range = wb
-        .worksheet_range(&sheet)
-        .map_err(|e| input_error(format!("{origin}: sheet {sheet:?}: {e}")))?;
-    let start_row = range.start().map(|(r, _)| r).unwrap_or(0);
-    let mut iter = range.rows();
-    let Some(header) = iter.next() else {
-        bail_input!("{origin}: sheet {sheet:?} is empty");
-    };
-    let headers = header
-        .iter()
-        .map(|c| c.to_string().trim().to_string())
-        .collect();
-    let mut rows = Vec::new();
-    for (i, row) in iter.enumerate() {
-        let cells: Vec<Cell> = row
-            .iter()
-            .map(|c| match c {
-                Data::Empty => Cell::Empty,
-                Data::Int(v) => Cell::Number(*v as f64),
-                Data::Float(v) => Cell::Number(*v),
-                Data::String(s) if s.trim().is_empty() => Cell::Empty,
-                Data::String(s) => Cell::Text(s.trim().to_string()),
-                other => Cell::Text(other.to_string()),
-            })
-            .collect();
-        if cells.iter().all(|c| *c == Cell::Empty) {
-            continue;
-        }
-        rows.push((
-            format!(
-                "{origin}, sheet {sheet:?}, row {}",
-                start_row as usize + i + 2
-            ),
-            cells,
-        ));
-    }
-    map_table(Table { headers, rows }, origin, inp, decimal)
-}
-
 /// Column positions resolved from the header and the config's column names.
 struct Mapping {
     kode: Option<usize>,
@@ -159,7 +96,12 @@ impl Mapping {
                 Some(n) => table.headers.iter().position(|h| h == n).map(Some).ok_or_else(|| {
                     input_error(format!(
                         "{origin}: columns.{key} = {n:?}, but the header has no such column; it has {:?}",
-                        table.headers.iter().take(30).collect::<Vec<_>>()
+                        table
+                            .headers
+                            .iter()
+                            .take(30)
+                            .map(|h| crate::error::excerpt(h, 40))
+                            .collect::<Vec<_>>()
                     ))
                 }),
             }
@@ -220,7 +162,7 @@ impl Mapping {
     }
 }
 
-fn map_table(
+pub(super) fn map_table(
     table: Table,
     origin: &str,
     inp: &Input,

@@ -117,7 +117,7 @@ fn negative_count() {
     assert_eq!(
         p.error(),
         format!(
-            "{}:6: actual count is -5; expected a number ≥ 0",
+            "{}:6: actual count is -5; expected a number from 0 to 1e8",
             p.path("data.csv")
         )
     );
@@ -266,7 +266,7 @@ fn failed_build_leaves_the_previous_output_unchanged() {
     let leftovers: Vec<_> = std::fs::read_dir(p.dir.path())
         .unwrap()
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".site"))
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".site.staging"))
         .collect();
     assert!(leftovers.is_empty());
 }

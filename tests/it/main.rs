@@ -8,3 +8,4 @@ mod model;
 mod official;
 mod output;
 mod pdf;
+mod pdftext;

@@ -1,25 +1,11 @@
-//! PDFs checked from outside with poppler (pdftotext, pdfinfo), as a reader would see them.
-
-use std::process::Command;
+//! PDFs checked as a reader would see them: text, title, page size and tagging read in-process
+//! (`.ci/run` checks the same files again with poppler from outside).
 
 use super::common::{self, Project, CONFIG};
+use super::pdftext;
 
 fn pdftotext(path: &std::path::Path) -> String {
-    let o = Command::new("pdftotext")
-        .arg(path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed");
-    assert!(o.status.success());
-    String::from_utf8(o.stdout).unwrap()
-}
-
-fn pdfinfo(path: &std::path::Path) -> String {
-    let o = Command::new("pdfinfo")
-        .arg(path)
-        .output()
-        .expect("pdfinfo (poppler-utils) is installed");
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    pdftext::read(path).text()
 }
 
 /// Text with line breaks folded, as sentences wrap across lines in a PDF.
@@ -38,16 +24,18 @@ fn ishoej_appendix_states_its_real_figures() {
     assert!(text.contains("Benchmark af beskæftigelsesindsatsen — Ishøj Kommune"));
     assert!(text.contains("4 kvartaler t.o.m. 4. kvt. 2022"));
     assert!(text.contains("Side 1 af"));
-    let info = pdfinfo(&pdf);
-    assert!(
-        info.contains("Title:           Benchmark af beskæftigelsesindsatsen — Ishøj Kommune"),
-        "{info}"
+    let view = pdftext::read(&pdf);
+    assert_eq!(
+        view.title,
+        "Benchmark af beskæftigelsesindsatsen — Ishøj Kommune"
     );
-    assert!(
-        info.contains("Page size:       595.276 x 841.89 pts (A4)"),
-        "{info}"
-    );
-    assert!(info.contains("Tagged:          yes"), "{info}");
+    for (w, h) in &view.sizes {
+        assert!(
+            (w - 595.276).abs() < 0.01 && (h - 841.89).abs() < 0.01,
+            "A4: {w} x {h}"
+        );
+    }
+    assert!(view.tagged);
 }
 
 #[test]
@@ -64,7 +52,8 @@ fn national_list_has_all_municipalities() {
     ] {
         assert!(text.matches(name).count() >= 4, "{name}");
     }
-    assert!(pdfinfo(&pdf).contains("(A4)"));
+    let (w, h) = pdftext::read(&pdf).sizes[0];
+    assert!((w - 595.276).abs() < 0.01 && (h - 841.89).abs() < 0.01);
 }
 
 pub const ODD_NAMES: &str = "kommunekode;kommune;region\n101;<script>alert(1)</script>;Hovedstaden\n102;Hash #set text(red) *fed* $x$ ] _u_;Sjælland\n103;Gamma;Syddanmark\n104;Delta;Midtjylland\n";

@@ -62,10 +62,7 @@ pub fn draw(plan: &ChartPlan) -> anyhow::Result<ChartSet> {
 
 /// The chart font family, as written into the SVG.
 pub const FONT_FAMILY: &str = "DejaVu Sans";
-/// DejaVu Sans (regular), compiled in.
-pub static FONT_REGULAR: &[u8] = include_bytes!("../../../report-templates/fonts/DejaVuSans.ttf");
-/// DejaVu Sans Bold, compiled in.
-pub static FONT_BOLD: &[u8] = include_bytes!("../../../report-templates/fonts/DejaVuSans-Bold.ttf");
+pub use crate::fonts::{FONT_BOLD, FONT_REGULAR};
 
 /// Okabe–Ito blue: the focus municipality.
 pub const FOCUS: RGBColor = RGBColor(0x00, 0x72, 0xB2);
