@@ -101,6 +101,9 @@ pub struct Row {
     pub difficulty_rank: u32,
     /// Population below the small-municipality threshold.
     pub small: bool,
+    /// gap × the configured annual cost per full-time person, in DKK million (METHOD.md §6).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub potential_mkr: Option<f64>,
 }
 
 /// "Hele landet" for one (period, group).
@@ -122,10 +125,18 @@ pub struct National {
     pub expected_share: f64,
     /// actual_share − expected_share.
     pub gap_pp: f64,
+    /// Σgap × cost per person, DKK million, when a cost is configured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub potential_mkr: Option<f64>,
 }
 
 /// "Hele landet": national shares from the sums, not the mean of the municipalities' shares.
-pub fn national(period: &Period, group: &GroupId, figures: &[Figures]) -> National {
+pub fn national(
+    period: &Period,
+    group: &GroupId,
+    figures: &[Figures],
+    cost_per_person: Option<f64>,
+) -> National {
     let (pop, act, exp) = (
         figures.iter().map(|f| f.population).sum::<f64>(),
         figures.iter().map(|f| f.actual).sum::<f64>(),
@@ -141,7 +152,13 @@ pub fn national(period: &Period, group: &GroupId, figures: &[Figures]) -> Nation
         actual_share: act / pop * 100.0,
         expected_share: exp / pop * 100.0,
         gap_pp: (act - exp) / pop * 100.0,
+        potential_mkr: cost_per_person.map(|c| potential_mkr(act - exp, c)),
     }
+}
+
+/// The potential in DKK million: a gap in persons priced at an annual cost per person.
+pub fn potential_mkr(gap: f64, cost_per_person: f64) -> f64 {
+    gap * cost_per_person / 1e6
 }
 
 /// One peer in a municipality's comparison group.
@@ -264,7 +281,9 @@ mod tests {
             &"2022".parse().unwrap(),
             &GroupId::from("x"),
             &[mk(1000.0, 100.0, 80.0), mk(3000.0, 100.0, 120.0)],
+            Some(400_000.0),
         );
+        assert_eq!(n.potential_mkr, Some(0.0));
         assert_eq!(n.actual_share, 5.0);
         assert_eq!(n.expected_share, 5.0);
         assert_eq!(n.gap, 0.0);

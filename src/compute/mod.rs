@@ -314,6 +314,10 @@ fn finish(
                 improvement_rank: improvement.as_ref().map(|(_, k)| k[i]),
                 difficulty_rank: r.difficulty[i],
                 small: f.population < cfg.ranking.small_population,
+                potential_mkr: cfg
+                    .presentation
+                    .cost_per_person
+                    .map(|c| list::potential_mkr(f.gap, c)),
             }
         })
         .collect();
@@ -322,7 +326,7 @@ fn finish(
         period: period.clone(),
         group: group.clone(),
         rows,
-        national: list::national(period, group, &r.figures),
+        national: list::national(period, group, &r.figures, cfg.presentation.cost_per_person),
         peers: peers::comparison_groups(
             &cfg.comparison,
             &ds.municipalities,

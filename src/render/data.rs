@@ -32,50 +32,75 @@ fn csv_bytes(header: &str, rows: impl IntoIterator<Item = Vec<String>>) -> anyho
     w.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))
 }
 
+/// The extra column of every data file when `presentation.cost-per-person` is set.
+pub const POTENTIAL_COLUMN: &str = "potential_mkr";
+
+fn header(base: &str, potential: bool) -> String {
+    if potential {
+        format!("{base},{POTENTIAL_COLUMN}")
+    } else {
+        base.to_string()
+    }
+}
+
+fn with_potential(mut cells: Vec<String>, potential: Option<f64>) -> Vec<String> {
+    if let Some(p) = potential {
+        cells.push(p.to_string());
+    }
+    cells
+}
+
 /// `data/results.csv` (RFC 4180: CRLF line ends, quoting where needed, `.` decimals).
-pub fn results_csv(res: &Results) -> anyhow::Result<Vec<u8>> {
+pub fn results_csv(cfg: &Config, res: &Results) -> anyhow::Result<Vec<u8>> {
+    let potential = cfg.presentation.cost_per_person.is_some();
     csv_bytes(
-        RESULTS_HEADER,
+        &header(RESULTS_HEADER, potential),
         res.rows().map(|r| {
-            vec![
-                r.period.to_string(),
-                r.group.to_string(),
-                r.kommunekode.to_string(),
-                r.kommune.clone(),
-                r.population.to_string(),
-                r.actual.to_string(),
-                r.expected.to_string(),
-                r.gap.to_string(),
-                r.actual_share.to_string(),
-                r.expected_share.to_string(),
-                r.gap_pp.to_string(),
-                r.rank.to_string(),
-                opt(r.rank_low),
-                opt(r.rank_high),
-                opt(r.improvement_pp),
-                opt(r.improvement_rank),
-                r.difficulty_rank.to_string(),
-            ]
+            with_potential(
+                vec![
+                    r.period.to_string(),
+                    r.group.to_string(),
+                    r.kommunekode.to_string(),
+                    r.kommune.clone(),
+                    r.population.to_string(),
+                    r.actual.to_string(),
+                    r.expected.to_string(),
+                    r.gap.to_string(),
+                    r.actual_share.to_string(),
+                    r.expected_share.to_string(),
+                    r.gap_pp.to_string(),
+                    r.rank.to_string(),
+                    opt(r.rank_low),
+                    opt(r.rank_high),
+                    opt(r.improvement_pp),
+                    opt(r.improvement_rank),
+                    r.difficulty_rank.to_string(),
+                ],
+                r.potential_mkr,
+            )
         }),
     )
 }
 
 /// `data/national.csv`.
-pub fn national_csv(res: &Results) -> anyhow::Result<Vec<u8>> {
+pub fn national_csv(cfg: &Config, res: &Results) -> anyhow::Result<Vec<u8>> {
     csv_bytes(
-        NATIONAL_HEADER,
+        &header(NATIONAL_HEADER, cfg.presentation.cost_per_person.is_some()),
         res.lists.iter().map(|l| &l.national).map(|n| {
-            vec![
-                n.period.to_string(),
-                n.group.to_string(),
-                n.population.to_string(),
-                n.actual.to_string(),
-                n.expected.to_string(),
-                n.gap.to_string(),
-                n.actual_share.to_string(),
-                n.expected_share.to_string(),
-                n.gap_pp.to_string(),
-            ]
+            with_potential(
+                vec![
+                    n.period.to_string(),
+                    n.group.to_string(),
+                    n.population.to_string(),
+                    n.actual.to_string(),
+                    n.expected.to_string(),
+                    n.gap.to_string(),
+                    n.actual_share.to_string(),
+                    n.expected_share.to_string(),
+                    n.gap_pp.to_string(),
+                ],
+                n.potential_mkr,
+            )
         }),
     )
 }
@@ -159,8 +184,8 @@ impl Renderer for DataFiles {
     fn render(&self, ctx: &RenderContext) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
         let (cfg, res) = (ctx.config, ctx.results);
         let mut files = vec![
-            ("data/results.csv".into(), results_csv(res)?),
-            ("data/national.csv".into(), national_csv(res)?),
+            ("data/results.csv".into(), results_csv(cfg, res)?),
+            ("data/national.csv".into(), national_csv(cfg, res)?),
             ("data/comparison.csv".into(), comparison_csv(res)?),
             ("data/results.json".into(), results_json(cfg, res)?),
             ("data/manifest.json".into(), json(ctx.manifest)?),

@@ -40,6 +40,8 @@ pub struct Cells {
     pub difficulty_rank: String,
     /// Small municipality.
     pub small: bool,
+    /// Potential in DKK million, or empty.
+    pub potential: String,
 }
 
 /// "Hele landet", formatted.
@@ -59,6 +61,8 @@ pub struct NationalCells {
     pub actual_share: String,
     /// Gap in pp.
     pub gap_pp: String,
+    /// Σ potential in DKK million, or empty.
+    pub potential: String,
 }
 
 /// A row's cells; `href_prefix` leads from the page to the site root.
@@ -89,6 +93,7 @@ pub fn cells(p: &PresentationConfig, r: &Row, href_prefix: &str) -> Cells {
             .unwrap_or_default(),
         difficulty_rank: r.difficulty_rank.to_string(),
         small: r.small,
+        potential: r.potential_mkr.map(|v| signed(v, 1)).unwrap_or_default(),
     }
 }
 
@@ -102,5 +107,6 @@ pub fn national(p: &PresentationConfig, n: &National) -> NationalCells {
         expected_share: number(n.expected_share, p.decimals),
         actual_share: number(n.actual_share, p.decimals),
         gap_pp: signed(n.gap_pp, p.decimals),
+        potential: n.potential_mkr.map(|v| signed(v, 1)).unwrap_or_default(),
     }
 }

@@ -56,6 +56,10 @@ pub struct Common {
     pub has_improvement: bool,
     /// How counts are rounded, in Danish.
     pub rounding_text: String,
+    /// Whether a cost per person is configured, so tables show the potential.
+    pub has_potential: bool,
+    /// What the potential means, in Danish, or empty.
+    pub potential_text: String,
 }
 
 /// A benefit group.
@@ -167,5 +171,16 @@ pub fn common(cfg: &Config, res: &Results, manifest: &Manifest) -> Common {
         } else {
             "Placeringer er beregnet på de uafrundede tal.".into()
         },
+        has_potential: cfg.presentation.cost_per_person.is_some(),
+        potential_text: cfg
+            .presentation
+            .cost_per_person
+            .map(|c| {
+                format!(
+                    "Potentiale (mio. kr.) = forskel i antal fuldtidspersoner × {} kr. pr. fuldtidsperson om året; positivt = udgiften ville falde, hvis kommunen havde det forventede antal.",
+                    number(c, 0)
+                )
+            })
+            .unwrap_or_default(),
     }
 }

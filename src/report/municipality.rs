@@ -89,6 +89,7 @@ impl ViewBuilder<'_> {
             level: self.cfg.ranking.interval_level,
             small_threshold: self.cfg.ranking.small_population,
             since,
+            cost_per_person: self.cfg.presentation.cost_per_person,
         }
     }
 
@@ -165,6 +166,7 @@ impl ViewBuilder<'_> {
         resume.extend(sentences::improvement(&head));
         resume.extend(sentences::interval(&head));
         resume.push(sentences::difficulty(&head));
+        resume.extend(sentences::potential(&head));
         resume.extend(sentences::small(&head));
         resume
     }

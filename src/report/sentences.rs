@@ -26,6 +26,8 @@ pub struct Facts<'a> {
     pub small_threshold: f64,
     /// "siden året før" or "siden 4. kvt. 2020".
     pub since: &'a str,
+    /// Annual cost of one full-time person on benefits (DKK), when configured.
+    pub cost_per_person: Option<f64>,
 }
 
 /// A group label as it reads inside a sentence: "kontanthjælp mv.", but "A-dagpenge" keeps
@@ -221,6 +223,42 @@ pub fn difficulty(f: &Facts) -> String {
     ))
 }
 
+/// The potential in money, when a cost per person is configured: "Havde Ishøj haft det
+/// forventede antal …, ville det svare til ca. 24,0 mio. kr. mindre i udgifter om året (ved
+/// 400.000 kr. pr. fuldtidsperson)."
+pub fn potential(f: &Facts) -> Option<String> {
+    let cost = f.cost_per_person?;
+    // The amount from the unrounded gap, as in the tables; the wording from the shown one.
+    let mkr = number(
+        crate::compute::list::potential_mkr(f.row.gap.abs(), cost),
+        1,
+    );
+    let gap = round_to(f.row.gap, f.rounding);
+    let at = format!("ved {} kr. pr. fuldtidsperson", number(cost, 0));
+    let what = if f.is_total {
+        "på offentlig forsørgelse".to_string()
+    } else {
+        format!("på {}", label_in_sentence(f.label))
+    };
+    Some(if gap > 0.0 {
+        format!(
+            "Havde {} haft det forventede antal fuldtidspersoner {what}, ville det svare til ca. {mkr} mio. kr. mindre i udgifter om året ({at}).",
+            f.name
+        )
+    } else if gap < 0.0 {
+        format!(
+            "{} har {} færre fuldtidspersoner {what} end forventet; det svarer til ca. {mkr} mio. kr. mindre i udgifter om året ({at}).",
+            f.name,
+            count(gap.abs(), f.rounding)
+        )
+    } else {
+        format!(
+            "{} har det forventede antal fuldtidspersoner {what}, så der er intet potentiale at hente ({at}).",
+            f.name
+        )
+    })
+}
+
 /// The small-municipality caveat, when it applies.
 pub fn small(f: &Facts) -> Option<String> {
     f.row.small.then(|| {
@@ -256,6 +294,7 @@ mod tests {
             improvement_rank: None,
             difficulty_rank: 3,
             small: false,
+            potential_mkr: None,
         }
     }
 
@@ -271,6 +310,7 @@ mod tests {
             level: 0.9,
             small_threshold: 5000.0,
             since: "siden året før",
+            cost_per_person: None,
         }
     }
 

@@ -9,3 +9,4 @@ mod official;
 mod output;
 mod pdf;
 mod pdftext;
+mod robust;
