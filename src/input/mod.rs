@@ -174,21 +174,38 @@ fn check_klynger(cfg: &Config, municipalities: &[Municipality]) -> anyhow::Resul
 
 /// Reads every input of the config into a checked dataset. The only file reads of the stage.
 pub fn load(cfg: &Config) -> anyhow::Result<Dataset> {
-    let mut files = Vec::new();
     let municipalities = match &cfg.municipalities {
-        Some(m) => {
-            let bytes = read_file(&m.path)?;
-            files.push(InputFile::new(&m.written, &bytes));
-            municipalities::from_bytes(&bytes, &m.path.display().to_string())?
+        Some(m) => Some(read_file(&m.path)?),
+        None => None,
+    };
+    let inputs = cfg
+        .inputs
+        .iter()
+        .map(|i| read_file(&i.file.path))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    load_from(cfg, municipalities.as_deref(), &inputs)
+}
+
+/// The dataset from bytes already read: the configured municipality list (or the built-in
+/// one) and every input in config order. Pure: the readers never touch the disk.
+pub fn load_from(
+    cfg: &Config,
+    municipalities: Option<&[u8]>,
+    inputs: &[Vec<u8>],
+) -> anyhow::Result<Dataset> {
+    let mut files = Vec::new();
+    let municipalities = match (&cfg.municipalities, municipalities) {
+        (Some(m), Some(bytes)) => {
+            files.push(InputFile::new(&m.written, bytes));
+            municipalities::from_bytes(bytes, &m.path.display().to_string())?
         }
-        None => municipalities::builtin()?,
+        _ => municipalities::builtin()?,
     };
     check_klynger(cfg, &municipalities)?;
     let mut assembler = assemble::Assembler::new(cfg, municipalities);
-    for input in &cfg.inputs {
-        let bytes = read_file(&input.file.path)?;
-        files.push(InputFile::new(&input.file.written, &bytes));
-        for rec in read(&bytes, &input.file.path.display().to_string(), input)? {
+    for (input, bytes) in cfg.inputs.iter().zip(inputs) {
+        files.push(InputFile::new(&input.file.written, bytes));
+        for rec in read(bytes, &input.file.path.display().to_string(), input)? {
             assembler.apply(input.role, rec)?;
         }
     }
