@@ -4,6 +4,7 @@
 //! groups ([`peers`]). Each step is a pure function of the data and the config.
 
 pub mod base;
+pub mod confidence;
 pub mod improvement;
 pub mod intervals;
 pub mod list;

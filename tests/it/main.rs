@@ -9,4 +9,5 @@ mod official;
 mod output;
 mod pdf;
 mod pdftext;
+mod ranks_oracle;
 mod robust;
