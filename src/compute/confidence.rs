@@ -10,7 +10,7 @@
 //!
 //! Here rank 1 = the *largest* estimate; callers ranking "lower is better" pass negated values.
 
-use super::intervals::Normals;
+use super::random::Normals;
 
 /// Whether each set covers its own unit's rank (marginal) or all ranks at once (simultaneous).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,5 +1,10 @@
 //! Improvement (forbedring, METHOD.md §6): the change of each municipality's gap in percentage
 //! points against the comparison list, ranked ascending (1 = most improved).
+//!
+//! Published gaps carry two decimals; their difference in floating point is not exact
+//! (−0,02 may come out as −0.0199999 or −0.0200001), which would break equal published changes
+//! into different ranks. When every gap of both lists is a whole number of hundredths, the
+//! change is computed in hundredths, exactly.
 
 use std::collections::BTreeMap;
 
@@ -12,10 +17,22 @@ pub fn improvement(
     now: &[(Kommunekode, f64)],
     before: &[(Kommunekode, f64)],
 ) -> Option<(Vec<f64>, Vec<u32>)> {
+    let hundredths = now
+        .iter()
+        .chain(before)
+        .all(|(_, g)| (g * 100.0 - (g * 100.0).round()).abs() < 1e-6);
     let before: BTreeMap<Kommunekode, f64> = before.iter().copied().collect();
     let deltas: Vec<f64> = now
         .iter()
-        .map(|(c, g)| before.get(c).map(|b| g - b))
+        .map(|(c, g)| {
+            before.get(c).map(|b| {
+                if hundredths {
+                    ((g * 100.0).round() - (b * 100.0).round()) / 100.0
+                } else {
+                    g - b
+                }
+            })
+        })
         .collect::<Option<_>>()?;
     let ranks = competition_rank(&deltas);
     Some((deltas, ranks))
@@ -32,6 +49,25 @@ mod tests {
         let (d, r) = improvement(&now, &before).unwrap();
         assert_eq!(d, vec![0.25, -0.5]);
         assert_eq!(r, vec![2, 1]);
+    }
+
+    #[test]
+    fn equal_published_changes_tie_exactly() {
+        // In floating point −1.50 − (−1.48) and −0.95 − (−0.93) differ in the last bits.
+        let now = [
+            (Kommunekode(101), -1.5),
+            (Kommunekode(147), -0.95),
+            (Kommunekode(151), 1.0),
+        ];
+        let before = [
+            (Kommunekode(101), -1.48),
+            (Kommunekode(147), -0.93),
+            (Kommunekode(151), 0.5),
+        ];
+        assert_ne!(-1.5f64 - -1.48, -0.95f64 - -0.93);
+        let (d, r) = improvement(&now, &before).unwrap();
+        assert_eq!(d[0], d[1]);
+        assert_eq!(r, vec![1, 1, 3]);
     }
 
     #[test]

@@ -89,9 +89,9 @@ pub struct Row {
     pub gap_pp: f64,
     /// Rank, 1 = best.
     pub rank: u32,
-    /// Lower end of the rank interval.
+    /// Lower end of the rank's confidence set.
     pub rank_low: Option<u32>,
-    /// Upper end of the rank interval.
+    /// Upper end of the rank's confidence set.
     pub rank_high: Option<u32>,
     /// gap_pp now − gap_pp a year earlier.
     pub improvement_pp: Option<f64>,
@@ -101,6 +101,12 @@ pub struct Row {
     pub difficulty_rank: u32,
     /// Population below the small-municipality threshold.
     pub small: bool,
+    /// Lower end of the improvement rank's confidence set.
+    pub improvement_rank_low: Option<u32>,
+    /// Upper end of the improvement rank's confidence set.
+    pub improvement_rank_high: Option<u32>,
+    /// Standard error of gap_pp under the noise model (pp).
+    pub gap_pp_se: f64,
     /// gap × the configured annual cost per full-time person, in DKK million (METHOD.md §6).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub potential_mkr: Option<f64>,

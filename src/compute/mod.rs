@@ -1,16 +1,19 @@
 //! Compute stage (METHOD.md §5–6): from a checked dataset to ranked lists — expected figures
-//! (supplied, or fitted by [`model`]), shares and gaps ([`list`]), ranks ([`rank`]), rank
-//! intervals ([`intervals`]), improvement ([`improvement`]), national totals and comparison
-//! groups ([`peers`]). Each step is a pure function of the data and the config.
+//! (supplied, or fitted by [`model`]), shares and gaps ([`list`]), ranks ([`rank`]), the noise
+//! model and rank confidence sets ([`uncertainty`], [`noise`], [`confidence`]), improvement
+//! ([`improvement`]), national totals and comparison groups ([`peers`]). Each step is a pure
+//! function of the data and the config.
 
 pub mod base;
 pub mod confidence;
 pub mod improvement;
-pub mod intervals;
 pub mod list;
 pub mod model;
+pub mod noise;
 pub mod peers;
+pub mod random;
 pub mod rank;
+pub mod uncertainty;
 
 use std::collections::BTreeMap;
 
@@ -25,6 +28,8 @@ use crate::keys::{GroupId, Kommunekode, Period};
 use base::Base;
 pub use list::{National, Peer, RankedList, Row};
 use model::ModelReport;
+use noise::Overdispersion;
+use uncertainty::{ListInput, ListUncertainty};
 
 /// Everything computed, ready for the views and the renderers.
 #[derive(Debug, Clone, Serialize)]
@@ -41,6 +46,8 @@ pub struct Results {
     pub lists: Vec<RankedList>,
     /// The model report in model mode.
     pub model: Option<ModelReport>,
+    /// The overdispersion φ of every group's noise model.
+    pub noise: Vec<Overdispersion>,
     #[serde(skip)]
     index: BTreeMap<(Period, GroupId), usize>,
 }
@@ -77,7 +84,6 @@ struct Ranked {
     figures: Vec<list::Figures>,
     ranks: Vec<u32>,
     difficulty: Vec<u32>,
-    intervals: Option<Vec<(u32, u32)>>,
 }
 
 /// Computes all results for the config and dataset.
@@ -94,7 +100,7 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
     }
 
     // Expected shares (pct.) per list, plus resampled expected shares in model mode.
-    let (expected, expected_draws, report) = match cfg.expected.mode {
+    let (expected, pred_var, report) = match cfg.expected.mode {
         Mode::Supplied => {
             let mut expected = BTreeMap::new();
             for (key, base) in &bases {
@@ -104,7 +110,7 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
         }
         Mode::Model => {
             let fitted = model::fit_all(cfg, ds, &periods, &bases)?;
-            (fitted.expected, fitted.draws, Some(fitted.report))
+            (fitted.expected, fitted.pred_var, Some(fitted.report))
         }
     };
 
@@ -114,16 +120,7 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
         .collect();
     let ranked: Vec<Ranked> = keys
         .par_iter()
-        .map(|key| {
-            rank_list(
-                cfg,
-                ds,
-                key,
-                &bases[key],
-                &expected[key],
-                expected_draws.get(key),
-            )
-        })
+        .map(|key| rank_list(cfg, ds, key, &bases[key], &expected[key]))
         .collect::<anyhow::Result<_>>()?;
     let index: BTreeMap<(Period, GroupId), usize> = keys
         .iter()
@@ -132,16 +129,26 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
         .map(|(i, k)| (k, i))
         .collect();
 
+    let inputs: Vec<ListInput> = keys
+        .iter()
+        .zip(&ranked)
+        .map(|(key, r)| ListInput {
+            key,
+            codes: &bases[key].codes,
+            figures: &r.figures,
+            ranks: &r.ranks,
+            pred_var: pred_var.get(key).map(Vec::as_slice),
+            before: improvement_period(&key.0, &current, comparison.as_ref(), &periods)
+                .and_then(|p| index.get(&(p, key.1.clone())).copied()),
+        })
+        .collect();
+    let (noise, uncertain) = uncertainty::assess(&cfg.ranking, &groups, &inputs);
+
     let lists = keys
         .iter()
         .zip(&ranked)
-        .map(|((period, group), r)| {
-            let base = &bases[&(period.clone(), group.clone())];
-            let before = improvement_period(period, &current, comparison.as_ref(), &periods)
-                .and_then(|p| index.get(&(p, group.clone())))
-                .map(|&i| &ranked[i]);
-            finish(cfg, ds, (period, group), base, r, before)
-        })
+        .zip(&uncertain)
+        .map(|((key, r), u)| finish(cfg, ds, (&key.0, &key.1), &bases[key], r, u))
         .collect();
     Ok(Results {
         current,
@@ -150,6 +157,7 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
         groups,
         lists,
         model: report,
+        noise,
         index,
     })
 }
@@ -232,14 +240,13 @@ fn supplied_expected_shares(
         .collect()
 }
 
-/// Figures, ranks, rammevilkår ranks and rank intervals of one list.
+/// Figures, ranks and rammevilkår ranks of one list.
 fn rank_list(
     cfg: &Config,
     ds: &Dataset,
     (period, group): &(Period, GroupId),
     base: &Base,
     expected_share: &[f64],
-    expected_draws: Option<&Vec<Vec<f64>>>,
 ) -> anyhow::Result<Ranked> {
     let supplied = cfg.expected.mode == Mode::Supplied;
     let figures = list::figures(base, expected_share, supplied);
@@ -255,21 +262,10 @@ fn rank_list(
     };
     let exp_shares: Vec<f64> = figures.iter().map(|f| f.expected_share).collect();
     let difficulty = rank::competition_rank_desc(&exp_shares);
-    let intervals = (cfg.ranking.draws > 0).then(|| {
-        intervals::rank_intervals(
-            &cfg.ranking,
-            (period, group),
-            &gaps,
-            (&base.actual, &base.population),
-            &ranks,
-            (expected_share, expected_draws),
-        )
-    });
     Ok(Ranked {
         figures,
         ranks,
         difficulty,
-        intervals,
     })
 }
 
@@ -280,16 +276,9 @@ fn finish(
     (period, group): (&Period, &GroupId),
     base: &Base,
     r: &Ranked,
-    before: Option<&Ranked>,
+    u: &ListUncertainty,
 ) -> RankedList {
-    let gaps = |x: &Ranked| -> Vec<(Kommunekode, f64)> {
-        base.codes
-            .iter()
-            .zip(&x.figures)
-            .map(|(&c, f)| (c, f.gap_pp))
-            .collect()
-    };
-    let improvement = before.and_then(|b| improvement::improvement(&gaps(r), &gaps(b)));
+    let imp = u.improvement.as_ref();
     let rows = base
         .codes
         .iter()
@@ -309,10 +298,13 @@ fn finish(
                 expected_share: f.expected_share,
                 gap_pp: f.gap_pp,
                 rank: r.ranks[i],
-                rank_low: r.intervals.as_ref().map(|v| v[i].0),
-                rank_high: r.intervals.as_ref().map(|v| v[i].1),
-                improvement_pp: improvement.as_ref().map(|(d, _)| d[i]),
-                improvement_rank: improvement.as_ref().map(|(_, k)| k[i]),
+                rank_low: u.sets.as_ref().map(|v| v[i].0),
+                rank_high: u.sets.as_ref().map(|v| v[i].1),
+                improvement_pp: imp.map(|m| m.delta[i]),
+                improvement_rank: imp.map(|m| m.ranks[i]),
+                improvement_rank_low: imp.and_then(|m| m.sets.as_ref()).map(|v| v[i].0),
+                improvement_rank_high: imp.and_then(|m| m.sets.as_ref()).map(|v| v[i].1),
+                gap_pp_se: u.se[i],
                 difficulty_rank: r.difficulty[i],
                 small: f.population < cfg.ranking.small_population,
                 potential_mkr: cfg

@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use raw::{
-    ColumnMap, ComparisonKind, Decimal, InputFormat, InputRole, Method, Mode, PresentationConfig,
-    RankingConfig,
+    ColumnMap, ComparisonKind, ConfidenceSets, Decimal, InputFormat, InputRole, Method, Mode,
+    PresentationConfig, RankingConfig,
 };
 
 use crate::error::input_error;

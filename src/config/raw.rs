@@ -236,13 +236,26 @@ pub struct GroupModelConfig {
     pub method: Option<Method>,
 }
 
+/// Which coverage the rank confidence sets promise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConfidenceSets {
+    /// Each municipality's set covers its true rank with the stated probability.
+    #[default]
+    Marginal,
+    /// All sets cover all true ranks at once with the stated probability.
+    Simultaneous,
+}
+
 /// `[ranking]`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
 pub struct RankingConfig {
-    /// Coverage of the rank interval. Default: 0.90.
+    /// Coverage of the rank confidence sets. Default: 0.90.
     pub interval_level: f64,
-    /// Resampling draws for the rank interval; 0 switches intervals off. Default: 1000.
+    /// `marginal` (one set per municipality, default) or `simultaneous` (the whole list).
+    pub confidence_sets: ConfidenceSets,
+    /// Parametric bootstrap draws behind the confidence sets; 0 switches them off. Default: 1000.
     pub draws: u32,
     /// Seed of the resampling. Default: 2022.
     pub seed: u64,
@@ -254,6 +267,7 @@ impl Default for RankingConfig {
     fn default() -> Self {
         RankingConfig {
             interval_level: 0.90,
+            confidence_sets: ConfidenceSets::Marginal,
             draws: 1000,
             seed: 2022,
             small_population: 5000.0,

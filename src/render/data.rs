@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::keys::{GroupId, Period};
 
 /// Header of `data/results.csv`.
-pub const RESULTS_HEADER: &str = "period,group,kommunekode,kommune,population,actual,expected,gap,actual_share,expected_share,gap_pp,rank,rank_low,rank_high,improvement_pp,improvement_rank,difficulty_rank";
+pub const RESULTS_HEADER: &str = "period,group,kommunekode,kommune,population,actual,expected,gap,actual_share,expected_share,gap_pp,rank,rank_low,rank_high,improvement_pp,improvement_rank,difficulty_rank,improvement_rank_low,improvement_rank_high,gap_pp_se";
 
 /// Header of `data/national.csv`.
 pub const NATIONAL_HEADER: &str =
@@ -75,6 +75,9 @@ pub fn results_csv(cfg: &Config, res: &Results) -> anyhow::Result<Vec<u8>> {
                     opt(r.improvement_pp),
                     opt(r.improvement_rank),
                     r.difficulty_rank.to_string(),
+                    opt(r.improvement_rank_low),
+                    opt(r.improvement_rank_high),
+                    r.gap_pp_se.to_string(),
                 ],
                 r.potential_mkr,
             )
@@ -172,6 +175,36 @@ pub fn json<T: Serialize>(v: &T) -> anyhow::Result<Vec<u8>> {
     Ok(out)
 }
 
+/// `data/noise.json`: the noise model behind every standard error and confidence set.
+#[derive(Serialize)]
+struct NoiseJson<'a> {
+    model: &'static str,
+    expected_error: &'static str,
+    confidence_sets: &'static str,
+    level: f64,
+    draws: u32,
+    groups: &'a [crate::compute::noise::Overdispersion],
+}
+
+impl<'a> NoiseJson<'a> {
+    fn new(cfg: &Config, res: &'a Results) -> NoiseJson<'a> {
+        NoiseJson {
+            model: "gap_pp_se² = φ·p(1−p)/n·10⁴ (+ the expected share's prediction variance in model mode), p = actual/population, n = population 16–66; φ per group = max(1, ΣΔ²/Σ(v_t + v_t−1)) over the changes of each municipality's gap between periods a year apart (an upper bound: real changes add to Δ²)",
+            expected_error: match cfg.expected.mode {
+                crate::config::Mode::Supplied => "left out: the error of the supplied expected figures is not known",
+                crate::config::Mode::Model => crate::compute::model::EXPECTED_ERROR,
+            },
+            confidence_sets: match cfg.ranking.confidence_sets {
+                crate::config::ConfidenceSets::Marginal => "marginal (Mogstad, Romano, Shaikh and Wilhelm 2024): each set covers its municipality's true rank with the stated probability",
+                crate::config::ConfidenceSets::Simultaneous => "simultaneous (Mogstad, Romano, Shaikh and Wilhelm 2024): all sets cover all true ranks at once with the stated probability",
+            },
+            level: cfg.ranking.interval_level,
+            draws: cfg.ranking.draws,
+            groups: &res.noise,
+        }
+    }
+}
+
 /// `data/`: results as CSV, JSON and XLSX, national totals, comparison groups, the model report
 /// and the manifest.
 pub struct DataFiles;
@@ -197,6 +230,7 @@ impl Renderer for DataFiles {
         if let Some(m) = &res.model {
             files.push(("data/model.json".into(), json(m)?));
         }
+        files.push(("data/noise.json".into(), json(&NoiseJson::new(cfg, res))?));
         Ok(files)
     }
 }

@@ -50,8 +50,12 @@ pub struct Common {
     pub caveats: Vec<String>,
     /// "90 %".
     pub level_text: String,
-    /// Whether rank intervals exist.
+    /// Whether rank confidence sets exist.
     pub has_intervals: bool,
+    /// What the confidence interval of a placing is, in Danish.
+    pub interval_text: String,
+    /// What the noise model leaves out, in Danish.
+    pub interval_caveat: String,
     /// Whether improvement exists.
     pub has_improvement: bool,
     /// How counts are rounded, in Danish.
@@ -94,6 +98,35 @@ pub fn group_info(cfg: &Config, id: &GroupId) -> GroupInfo {
             .collect(),
         benefits: g.benefits.clone(),
     }
+}
+
+/// The confidence interval of a placing explained: method, level, noise model and φ.
+fn interval_text(cfg: &Config, res: &Results) -> String {
+    let level = number(cfg.ranking.interval_level * 100.0, 0);
+    let phis: Vec<String> = res
+        .noise
+        .iter()
+        .filter_map(|o| {
+            let g = cfg.group(&o.group)?;
+            Some(format!(
+                "{} {}",
+                label_in_sentence(&g.label),
+                number(o.phi, 2)
+            ))
+        })
+        .collect();
+    let kind = match cfg.ranking.confidence_sets {
+        crate::config::ConfidenceSets::Marginal => format!(
+            "Hvert interval indeholder kommunens sande placering i mindst {level} % af tilfældene"
+        ),
+        crate::config::ConfidenceSets::Simultaneous => format!(
+            "Alle intervallerne indeholder tilsammen alle kommuners sande placeringer i mindst {level} % af tilfældene"
+        ),
+    };
+    format!(
+        "Konfidensintervallet for en placering ({level} %) rummer de placeringer, der er forenelige med tallene, når man tager højde for tilfældige udsving i det faktiske antal (metoden fra Mogstad, Romano, Shaikh og Wilhelm, 2024). {kind}; det er ikke en sandsynlighed for den enkelte placering. Udsvingene regnes som binomiale gange en overdispersion φ, skønnet for hver ydelsesgruppe ud fra ændringerne fra år til år (et skøn, der snarere er for stort end for lille; φ = 1 er ren binomial variation): {}.",
+        phis.join(", ")
+    )
 }
 
 /// The shared facts of a build.
@@ -164,6 +197,11 @@ pub fn common(cfg: &Config, res: &Results, manifest: &Manifest) -> Common {
         caveats,
         level_text,
         has_intervals: cfg.ranking.draws > 0,
+        interval_text: interval_text(cfg, res),
+        interval_caveat: match cfg.expected.mode {
+            Mode::Supplied => "Usikkerheden i ministeriets forventede tal kendes ikke og indgår ikke; placeringerne kan derfor være mere usikre, end intervallerne viser.".into(),
+            Mode::Model => "Usikkerheden i den forventede andel fra modellen indgår; valget af rammevilkår i modellen gør ikke.".into(),
+        },
         has_improvement: res.comparison.is_some(),
         rounding_text: if cfg.presentation.count_rounding == 10 {
             "Antal er afrundet til nærmeste 10; placeringer er beregnet på de uafrundede tal."

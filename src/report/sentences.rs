@@ -75,12 +75,23 @@ impl Facts<'_> {
         }
     }
 
+    /// "i top 10" only where the confidence set lies within the top 10; where the point rank
+    /// is there but the set reaches beyond, the sentence says the figures cannot tell.
     fn top_bottom(&self) -> Option<&'static str> {
         let r = self.row.rank as usize;
-        if self.n > 10 && r <= 10 {
-            Some("i top 10")
-        } else if self.n >= 20 && r > self.n - 10 {
-            Some("blandt de 10 dårligst placerede")
+        let n = self.n;
+        let (lo, hi) = match (self.row.rank_low, self.row.rank_high) {
+            (Some(l), Some(h)) => (l as usize, h as usize),
+            _ => return None,
+        };
+        if n > 10 && hi <= 10 {
+            Some("og dermed i top 10")
+        } else if n > 10 && r <= 10 {
+            Some("(om kommunen hører til de 10 bedste, kan tallene ikke afgøre)")
+        } else if n >= 20 && lo > n - 10 {
+            Some("og dermed blandt de 10 dårligst placerede")
+        } else if n >= 20 && r > n - 10 {
+            Some("(om kommunen hører til de 10 dårligste, kan tallene ikke afgøre)")
         } else {
             None
         }
@@ -132,7 +143,7 @@ pub fn overall(f: &Facts) -> String {
 pub fn group(f: &Facts) -> String {
     let r = f.row;
     let where_ = match f.top_bottom() {
-        Some(t) => format!("nr. {} og dermed {t}", r.rank),
+        Some(t) => format!("nr. {} {t}", r.rank),
         None => format!("nr. {}", r.rank),
     };
     let scope = f.scope();
@@ -154,6 +165,15 @@ pub fn group(f: &Facts) -> String {
 pub fn improvement(f: &Facts) -> Option<String> {
     let d = f.row.improvement_pp?;
     let rank = f.row.improvement_rank?;
+    // The improvement rank's confidence set, as "nr. 60–98": a rank that noise alone could move.
+    let set = match (f.row.improvement_rank_low, f.row.improvement_rank_high) {
+        (Some(l), Some(h)) if l != h => {
+            Some(format!("{}-konfidensinterval: nr. {l}–{h}", f.level_text()))
+        }
+        _ => None,
+    };
+    let paren = set.as_ref().map(|t| format!(" ({t})")).unwrap_or_default();
+    let semi = set.as_ref().map(|t| format!("; {t}")).unwrap_or_default();
     let shown = magnitude(d, f.decimals);
     let rounded_zero = !shown.chars().any(|c| c.is_ascii_digit() && c != '0');
     Some(if rounded_zero {
@@ -163,7 +183,7 @@ pub fn improvement(f: &Facts) -> Option<String> {
             format!("For {} er {}", label_in_sentence(f.label), f.name)
         };
         format!(
-            "{who} uændret {} ({} procentpoint) og er nr. {rank} af {} målt på forbedring.",
+            "{who} uændret {} ({} procentpoint) og er nr. {rank} af {} målt på forbedring{paren}.",
             f.since,
             number(0.0, f.decimals),
             f.n
@@ -174,7 +194,7 @@ pub fn improvement(f: &Facts) -> Option<String> {
         } else {
             format!("For {} er {}", label_in_sentence(f.label), f.name)
         };
-        format!("{who} nr. {rank} blandt de kommuner, der har forbedret sig mest {} ({shown} procentpoint).", f.since)
+        format!("{who} nr. {rank} blandt de kommuner, der har forbedret sig mest {} ({shown} procentpoint{semi}).", f.since)
     } else {
         let who = if f.is_total {
             f.name.to_string()
@@ -183,13 +203,22 @@ pub fn improvement(f: &Facts) -> Option<String> {
         };
         let verb = if f.is_total { " har" } else { "" };
         format!(
-            "{who}{verb} forværret sig med {shown} procentpoint {} og er nr. {rank} af {} målt på forbedring.",
+            "{who}{verb} forværret sig med {shown} procentpoint {} og er nr. {rank} af {} målt på forbedring{paren}.",
             f.since, f.n
         )
     })
 }
 
-/// The rank interval, when there is one.
+/// A name in the genitive: "Ishøjs", "Vesthimmerlands'".
+pub fn genitive(name: &str) -> String {
+    match name.chars().last() {
+        Some('s' | 'x' | 'z' | 'S' | 'X' | 'Z') => format!("{name}'"),
+        _ => format!("{name}s"),
+    }
+}
+
+/// The rank's confidence set, when there is one, said as a confidence interval — never as a
+/// probability that the rank lies in it.
 pub fn interval(f: &Facts) -> Option<String> {
     let (lo, hi) = (f.row.rank_low?, f.row.rank_high?);
     let scope = if f.is_total {
@@ -197,18 +226,16 @@ pub fn interval(f: &Facts) -> Option<String> {
     } else {
         format!(" {}", f.scope())
     };
+    let level = format!("{}-konfidensinterval", f.level_text());
+    let who = genitive(f.name);
     Some(if lo == hi {
-        stop(format!(
-            "Placeringen er sikker: med {} sandsynlighed ligger {} nr. {lo}{scope}",
-            f.level_text(),
-            f.name
-        ))
+        format!(
+            "Tager man højde for tilfældige udsving, ligger {who} placering{scope} fast på nr. {lo} ({level})."
+        )
     } else {
-        stop(format!(
-            "Placeringen er usikker: med {} sandsynlighed ligger {} mellem nr. {lo} og nr. {hi}{scope}",
-            f.level_text(),
-            f.name
-        ))
+        format!(
+            "Tager man højde for tilfældige udsving, kan {who} placering{scope} ligge mellem nr. {lo} og nr. {hi} ({level})."
+        )
     })
 }
 
@@ -294,6 +321,9 @@ mod tests {
             improvement_rank: None,
             difficulty_rank: 3,
             small: false,
+            improvement_rank_low: None,
+            improvement_rank_high: None,
+            gap_pp_se: 0.1,
             potential_mkr: None,
         }
     }
@@ -337,7 +367,8 @@ mod tests {
 
     #[test]
     fn singular_person() {
-        let r = row(1.0, 1.0, 0.0, 1);
+        let mut r = row(1.0, 1.0, 0.0, 1);
+        (r.rank_low, r.rank_high) = (Some(1), Some(3));
         let mut f = facts(&r, "Kontanthjælp mv.", false);
         f.rounding = 1;
         assert_eq!(group(&f), "For kontanthjælp mv. ligger Ishøj nr. 1 og dermed i top 10: forventet 1, faktisk 1 fuldtidsperson.");
@@ -345,15 +376,33 @@ mod tests {
 
     #[test]
     fn group_sentences_with_top_and_bottom() {
-        let r = row(820.0, 720.0, -0.6, 5);
+        let mut r = row(820.0, 720.0, -0.6, 5);
+        (r.rank_low, r.rank_high) = (Some(2), Some(8));
         assert_eq!(
             group(&facts(&r, "Kontanthjælp mv.", false)),
             "For kontanthjælp mv. ligger Ishøj nr. 5 og dermed i top 10: forventet 820, faktisk 720 fuldtidspersoner."
         );
-        let r = row(350.0, 460.0, 0.67, 97);
+        // The point rank is in the top 10, the confidence set is not: the figures cannot tell.
+        r.rank_high = Some(30);
+        assert_eq!(
+            group(&facts(&r, "Kontanthjælp mv.", false)),
+            "For kontanthjælp mv. ligger Ishøj nr. 5 (om kommunen hører til de 10 bedste, kan tallene ikke afgøre): forventet 820, faktisk 720 fuldtidspersoner."
+        );
+        r.rank_high = None;
+        assert_eq!(
+            group(&facts(&r, "Kontanthjælp mv.", false)),
+            "For kontanthjælp mv. ligger Ishøj nr. 5: forventet 820, faktisk 720 fuldtidspersoner."
+        );
+        let mut r = row(350.0, 460.0, 0.67, 97);
+        (r.rank_low, r.rank_high) = (Some(90), Some(98));
         assert_eq!(
             group(&facts(&r, "A-dagpenge mv.", false)),
             "For a-dagpenge mv. ligger Ishøj nr. 97 og dermed blandt de 10 dårligst placerede: forventet 350, faktisk 460 fuldtidspersoner."
+        );
+        r.rank_low = Some(60);
+        assert_eq!(
+            group(&facts(&r, "A-dagpenge mv.", false)),
+            "For a-dagpenge mv. ligger Ishøj nr. 97 (om kommunen hører til de 10 dårligste, kan tallene ikke afgøre): forventet 350, faktisk 460 fuldtidspersoner."
         );
         let r = row(500.0, 550.0, 0.31, 50);
         assert_eq!(
@@ -397,8 +446,9 @@ mod tests {
         r.rank_high = Some(33);
         assert_eq!(
             interval(&facts(&r, "x", true)).unwrap(),
-            "Placeringen er usikker: med 90 % sandsynlighed ligger Ishøj mellem nr. 15 og nr. 33."
+            "Tager man højde for tilfældige udsving, kan Ishøjs placering ligge mellem nr. 15 og nr. 33 (90 %-konfidensinterval)."
         );
+        assert_eq!(genitive("Vesthimmerlands"), "Vesthimmerlands'");
         assert_eq!(
             difficulty(&facts(&r, "Kontanthjælp mv.", false)),
             "Målt på rammevilkår er Ishøj nr. 3 af 98 (1 = vanskeligste rammevilkår) for kontanthjælp mv."

@@ -1,14 +1,12 @@
-//! One (period, group) model: the design from the rammevilkår, the fit, the seeded residual
-//! bootstrap behind the rank intervals, and optional calibration.
+//! One (period, group) model: the design from the rammevilkår, the fit, the prediction
+//! variance of every expected share, and optional calibration.
 
 use nalgebra::{DMatrix, DVector};
-use rand::Rng;
 
-use super::logit::{fractional_logit, irls, logistic};
+use super::logit::fractional_logit;
 use super::wls::{wls_with, WlsSolver};
 use super::{Coefficient, Fit, GroupFitReport};
 use crate::compute::base::Base;
-use crate::compute::intervals;
 use crate::config::{Config, Method};
 use crate::error::input_error;
 use crate::input::Dataset;
@@ -23,26 +21,21 @@ struct Problem {
     names: Vec<String>,
 }
 
-/// Fits one list; returns its report, expected shares (pct.) and bootstrap expected shares.
+/// Fits one list; returns its report, expected shares (pct.) and their variances (pp²).
 pub(super) fn fit_one(
     cfg: &Config,
     ds: &Dataset,
     period: &Period,
     group: &GroupId,
     base: &Base,
-) -> anyhow::Result<(GroupFitReport, Vec<f64>, Vec<Vec<f64>>)> {
+) -> anyhow::Result<(GroupFitReport, Vec<f64>, Vec<f64>)> {
     let spec = cfg
         .model_spec(group)
         .expect("checked config: every ordinary group has a model spec");
     let prob = problem(ds, period, base, &spec.variables)?;
-    let seed = intervals::sub_seed(
-        cfg.ranking.seed,
-        &[period.label(), group.as_str(), "bootstrap"],
-    );
-    let draws = cfg.ranking.draws as usize;
-    let (fit, mut exp_draws) = match spec.method {
-        Method::Wls => fit_wls(&prob, seed, draws)?,
-        Method::FractionalLogit => fit_logit(&prob, seed, draws)?,
+    let fit = match spec.method {
+        Method::Wls => fit_wls(&prob)?,
+        Method::FractionalLogit => fit_logit(&prob)?,
     };
     let mut expected: Vec<f64> = fit.fitted.iter().copied().collect();
     let factor = if cfg.expected.calibrate {
@@ -50,9 +43,10 @@ pub(super) fn fit_one(
     } else {
         1.0
     };
+    let mut pred_var: Vec<f64> = fit.pred_var.iter().copied().collect();
     if factor != 1.0 {
         expected.iter_mut().for_each(|e| *e *= factor);
-        exp_draws.iter_mut().flatten().for_each(|e| *e *= factor);
+        pred_var.iter_mut().for_each(|v| *v *= factor * factor);
     }
     let report = GroupFitReport {
         period: period.clone(),
@@ -71,7 +65,7 @@ pub(super) fn fit_one(
         iterations: fit.iterations,
         coefficients: coefficients(&prob.names, &fit),
     };
-    Ok((report, expected, exp_draws))
+    Ok((report, expected, pred_var))
 }
 
 /// The design matrix from each municipality's rammevilkår for the period.
@@ -104,54 +98,19 @@ fn problem(ds: &Dataset, period: &Period, base: &Base, vars: &[String]) -> anyho
     })
 }
 
-/// WLS of the share in percent, and refits on a residual bootstrap of the √w-scaled residuals
-/// (homoskedastic under WLS).
-fn fit_wls(prob: &Problem, seed: u64, draws: usize) -> anyhow::Result<(Fit, Vec<Vec<f64>>)> {
-    let (x, w, n) = (&prob.x, &prob.w, prob.x.nrows());
+/// WLS of the share in percent.
+fn fit_wls(prob: &Problem) -> anyhow::Result<Fit> {
     let y = &prob.share * 100.0;
-    let solver = WlsSolver::new(x, w, &prob.names)?;
-    let fit = wls_with(&solver, x, &y, w);
-    let scaled: Vec<f64> = (0..n)
-        .map(|i| (y[i] - fit.fitted[i]) * solver.sqrt_w[i])
-        .collect();
-    let mut rng = intervals::rng(seed);
-    let mut out = Vec::with_capacity(draws);
-    for _ in 0..draws {
-        let ystar = DVector::from_iterator(
-            n,
-            (0..n).map(|i| fit.fitted[i] + scaled[rng.random_range(0..n)] / solver.sqrt_w[i]),
-        );
-        let b = solver.solve(&ystar);
-        out.push((x * b).iter().copied().collect::<Vec<f64>>());
-    }
-    Ok((fit, out))
+    let solver = WlsSolver::new(&prob.x, &prob.w, &prob.names)?;
+    Ok(wls_with(&solver, &prob.x, &y, &prob.w))
 }
 
-/// Fractional logit of the share, and refits on a bootstrap of the Pearson residuals; fitted
-/// values returned in percent.
-fn fit_logit(prob: &Problem, seed: u64, draws: usize) -> anyhow::Result<(Fit, Vec<Vec<f64>>)> {
-    let (x, w, share, n) = (&prob.x, &prob.w, &prob.share, prob.x.nrows());
-    let mut fit = fractional_logit(x, share, w, &prob.names)?;
-    let sd = |i: usize, m: f64| (m * (1.0 - m) / w[i]).sqrt();
-    let pearson: Vec<f64> = (0..n)
-        .map(|i| (share[i] - fit.fitted[i]) / sd(i, fit.fitted[i]))
-        .collect();
-    let mut rng = intervals::rng(seed);
-    let mut out = Vec::with_capacity(draws);
-    for _ in 0..draws {
-        let ystar = DVector::from_iterator(
-            n,
-            (0..n).map(|i| {
-                let m = fit.fitted[i];
-                let r = pearson[rng.random_range(0..n)];
-                (m + r * sd(i, m)).clamp(0.0, 1.0)
-            }),
-        );
-        let (b, _, _) = irls(x, &ystar, w, &prob.names, Some(&fit.beta))?;
-        out.push((x * b).iter().map(|&e| logistic(e) * 100.0).collect());
-    }
+/// Fractional logit of the share; fitted values and their variance returned in percent.
+fn fit_logit(prob: &Problem) -> anyhow::Result<Fit> {
+    let mut fit = fractional_logit(&prob.x, &prob.share, &prob.w, &prob.names)?;
     fit.fitted *= 100.0;
-    Ok((fit, out))
+    fit.pred_var *= 1e4;
+    Ok(fit)
 }
 
 /// Σactual / Σexpected, so calibrated expected counts sum to the actual ones.

@@ -95,9 +95,21 @@ pub fn fractional_logit(
         .map(|i| ((y[i] - fitted[i]) / (1.0 - h[i])).powi(2))
         .sum::<f64>()
         / n as f64;
+    // Prediction variance of μᵢ by the delta method, with the Pearson dispersion: the
+    // binomial's own scale of 1 understates the noise of shares many times over.
+    let pearson: f64 = (0..n)
+        .map(|i| w[i] * (y[i] - fitted[i]).powi(2) / (fitted[i] * (1.0 - fitted[i])).max(1e-300))
+        .sum();
+    let dispersion = if n > p { pearson / (n - p) as f64 } else { 1.0 };
+    let q = solver.quadratic_forms(x);
+    let pred_var = DVector::from_iterator(
+        n,
+        (0..n).map(|i| (fitted[i] * (1.0 - fitted[i])).powi(2) * q[i] * dispersion),
+    );
     Ok(Fit {
         beta,
         std_error,
+        pred_var,
         fitted,
         r2,
         adj_r2,

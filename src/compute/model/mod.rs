@@ -1,6 +1,6 @@
 //! Model mode (METHOD.md §5): expected shares fitted on rammevilkår variables, one model per
 //! benefit group and period — weighted least squares ([`wls`]) or fractional logit ([`logit`]),
-//! both solved by QR — with a seeded residual bootstrap for the rank intervals ([`fit`]).
+//! both solved by QR — with the prediction variance of every fitted share ([`fit`]).
 
 mod fit;
 mod logit;
@@ -70,18 +70,21 @@ pub struct ModelReport {
     pub standard_errors: String,
     /// Whether expected counts are calibrated to Σactual per group.
     pub calibrated: bool,
-    /// Bootstrap draws behind the rank intervals.
-    pub bootstrap_draws: u32,
+    /// How the error of the expected share enters the rank confidence sets.
+    pub expected_error: String,
     /// Every fit, by period then group.
     pub fits: Vec<GroupFitReport>,
 }
 
-/// Expected shares and their bootstrap draws for every list.
+/// What `data/model.json` says of the expected figures' error.
+pub const EXPECTED_ERROR: &str = "Prediction variance of each fitted share from the coefficients' covariance (WLS: σ²·xᵢᵀ(XᵀWX)⁻¹xᵢ; fractional logit: delta method with the Pearson dispersion), added to the quasi-binomial variance of the actual share; a total's is the sum of its members' (treated as independent, which errs on the wide side).";
+
+/// Expected shares and their prediction variances for every list.
 pub struct Fitted {
     /// (period, group) → expected share (pct.) per municipality.
     pub expected: BTreeMap<(Period, GroupId), Vec<f64>>,
-    /// (period, group) → draw → expected share per municipality.
-    pub draws: BTreeMap<(Period, GroupId), Vec<Vec<f64>>>,
+    /// (period, group) → variance of the expected share (pp²) per municipality.
+    pub pred_var: BTreeMap<(Period, GroupId), Vec<f64>>,
     pub report: ModelReport,
 }
 
@@ -92,6 +95,8 @@ pub struct Fit {
     pub beta: DVector<f64>,
     /// Standard errors.
     pub std_error: DVector<f64>,
+    /// Variance of each fitted value on the response scale (from the coefficients' covariance).
+    pub pred_var: DVector<f64>,
     /// Fitted values on the response scale (the share as given in `y`).
     pub fitted: DVector<f64>,
     /// Weighted R².
@@ -116,7 +121,7 @@ pub fn fit_all(
         .iter()
         .flat_map(|p| members.iter().map(move |g| (p.clone(), *g)))
         .collect();
-    let fits: Vec<(GroupFitReport, Vec<f64>, Vec<Vec<f64>>)> = jobs
+    let fits: Vec<(GroupFitReport, Vec<f64>, Vec<f64>)> = jobs
         .par_iter()
         .map(|(period, g)| {
             let key = (period.clone(), g.id.clone());
@@ -126,12 +131,12 @@ pub fn fit_all(
         .collect::<anyhow::Result<_>>()?;
 
     let mut expected = BTreeMap::new();
-    let mut draws = BTreeMap::new();
+    let mut pred_var = BTreeMap::new();
     let mut reports = Vec::new();
-    for ((period, g), (report, exp, d)) in jobs.iter().zip(fits) {
+    for ((period, g), (report, exp, v)) in jobs.iter().zip(fits) {
         let key = (period.clone(), g.id.clone());
         expected.insert(key.clone(), exp);
-        draws.insert(key, d);
+        pred_var.insert(key, v);
         reports.push(report);
     }
     for period in periods {
@@ -140,29 +145,25 @@ pub fn fit_all(
             let pop = &bases[&key].population;
             let n = pop.len();
             let mut exp = vec![0.0; n];
-            let mut dr = vec![vec![0.0; n]; cfg.ranking.draws as usize];
+            let mut var = vec![0.0; n];
             for m in &total.total_of {
                 let mk = (period.clone(), m.clone());
                 for i in 0..n {
                     exp[i] += expected[&mk][i];
-                }
-                for (d, md) in dr.iter_mut().zip(&draws[&mk]) {
-                    for i in 0..n {
-                        d[i] += md[i];
-                    }
+                    var[i] += pred_var[&mk][i];
                 }
             }
             expected.insert(key.clone(), exp);
-            draws.insert(key, dr);
+            pred_var.insert(key, var);
         }
     }
     Ok(Fitted {
         expected,
-        draws,
+        pred_var,
         report: ModelReport {
             standard_errors: STANDARD_ERRORS.into(),
             calibrated: cfg.expected.calibrate,
-            bootstrap_draws: cfg.ranking.draws,
+            expected_error: EXPECTED_ERROR.into(),
             fits: reports,
         },
     })

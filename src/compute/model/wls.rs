@@ -59,6 +59,17 @@ impl WlsSolver {
         DVector::from_iterator(p, (0..p).map(|i| rinv.row(i).norm_squared()))
     }
 
+    /// xᵢᵀ(XᵀWX)⁻¹xᵢ for every row of the unweighted design `x`: row norms² of X·R⁻¹.
+    pub(super) fn quadratic_forms(&self, x: &DMatrix<f64>) -> DVector<f64> {
+        let p = self.r.nrows();
+        let rinv = self
+            .r
+            .solve_upper_triangular(&DMatrix::identity(p, p))
+            .expect("full rank");
+        let xr = x * rinv;
+        DVector::from_iterator(x.nrows(), xr.row_iter().map(|r| r.norm_squared()))
+    }
+
     /// Leverages hᵢᵢ of the weighted design.
     pub(super) fn leverage(&self) -> DVector<f64> {
         DVector::from_iterator(self.q.nrows(), self.q.row_iter().map(|r| r.norm_squared()))
@@ -165,6 +176,7 @@ pub(super) fn wls_with(
     Fit {
         beta,
         std_error,
+        pred_var: solver.quadratic_forms(x) * sigma2,
         fitted,
         r2,
         adj_r2,
