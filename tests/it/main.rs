@@ -1,5 +1,6 @@
 //! Integration tests: one binary (faster to link), one module per concern.
 
+mod calibration;
 mod common;
 mod errors;
 mod html;
