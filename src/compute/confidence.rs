@@ -21,9 +21,11 @@ pub enum Coverage {
     Simultaneous,
 }
 
-/// The standardized bootstrap errors `draws × n`: row d holds one draw of ε ~ N(0, diag(se²)).
+/// The bootstrap errors: draw d holds ε ~ N(0, diag(se²)). Kept both by draw (rows) and by
+/// unit (columns): the marginal sets' hot loop runs down a unit's column.
 struct Draws {
     eps: Vec<f64>,
+    by_unit: Vec<f64>,
     n: usize,
     draws: usize,
 }
@@ -32,14 +34,26 @@ impl Draws {
     fn new(se: &[f64], draws: usize, seed: u64) -> Draws {
         let mut normals = Normals::new(seed);
         let n = se.len();
-        let eps = (0..draws * n)
+        let eps: Vec<f64> = (0..draws * n)
             .map(|i| normals.next_normal() * se[i % n])
             .collect();
-        Draws { eps, n, draws }
+        let by_unit = (0..n * draws)
+            .map(|i| eps[(i % draws) * n + i / draws])
+            .collect();
+        Draws {
+            eps,
+            by_unit,
+            n,
+            draws,
+        }
     }
 
     fn row(&self, d: usize) -> &[f64] {
         &self.eps[d * self.n..(d + 1) * self.n]
+    }
+
+    fn unit(&self, k: usize) -> &[f64] {
+        &self.by_unit[k * self.draws..(k + 1) * self.draws]
     }
 }
 
@@ -62,12 +76,17 @@ fn step_down(
     est: &[f64],
     se: &[f64],
     draws: &Draws,
-    mut pairs: Vec<(usize, usize)>,
+    pairs: Vec<(usize, usize)>,
     level: f64,
     two_sided: bool,
 ) -> Vec<(usize, usize)> {
-    let stat = |j: usize, k: usize, a: f64, b: f64| {
-        let t = (b - a) / pair_se(se, j, k);
+    // (j, k, 1/se_jk): the inverse is computed once, the loop over draws only multiplies.
+    let mut pairs: Vec<(usize, usize, f64)> = pairs
+        .into_iter()
+        .map(|(j, k)| (j, k, 1.0 / pair_se(se, j, k)))
+        .collect();
+    let stat = |a: f64, b: f64, inv: f64| {
+        let t = (b - a) * inv;
         if two_sided {
             t.abs()
         } else {
@@ -81,19 +100,62 @@ fn step_down(
                 let e = draws.row(d);
                 pairs
                     .iter()
-                    .map(|&(j, k)| stat(j, k, e[j], e[k]))
+                    .map(|&(j, k, inv)| stat(e[j], e[k], inv))
                     .fold(f64::NEG_INFINITY, f64::max)
             })
             .collect();
         let c = quantile(maxima, level);
         let (now, keep): (Vec<_>, Vec<_>) = pairs
             .into_iter()
-            .partition(|&(j, k)| stat(j, k, est[j], est[k]) > c);
+            .partition(|&(j, k, inv)| stat(est[j], est[k], inv) > c);
         if now.is_empty() {
             break;
         }
-        rejected.extend(now);
+        rejected.extend(now.into_iter().map(|(j, k, _)| (j, k)));
         pairs = keep;
+    }
+    rejected
+}
+
+/// [`step_down`] for the pairs (j, k) of one unit j, two-sided: the hot loop of marginal sets,
+/// written over contiguous arrays so it vectorizes.
+fn marginal_step_down(
+    est: &[f64],
+    se: &[f64],
+    draws: &Draws,
+    j: usize,
+    level: f64,
+) -> Vec<(usize, usize)> {
+    let n = est.len();
+    let mut ks: Vec<usize> = (0..n).filter(|&k| k != j).collect();
+    let mut inv: Vec<f64> = ks.iter().map(|&k| 1.0 / pair_se(se, j, k)).collect();
+    let mut rejected = Vec::new();
+    let ej = draws.unit(j);
+    while !ks.is_empty() {
+        let mut maxima = vec![0.0f64; draws.draws];
+        for (&k, &i) in ks.iter().zip(&inv) {
+            for ((m, a), b) in maxima.iter_mut().zip(ej).zip(draws.unit(k)) {
+                let v = ((a - b) * i).abs();
+                *m = if v > *m { v } else { *m };
+            }
+        }
+        let c = quantile(maxima, level);
+        let before = ks.len();
+        let mut keep_k = Vec::with_capacity(before);
+        let mut keep_inv = Vec::with_capacity(before);
+        for (&k, &i) in ks.iter().zip(&inv) {
+            if ((est[k] - est[j]) * i).abs() > c {
+                rejected.push((j, k));
+            } else {
+                keep_k.push(k);
+                keep_inv.push(i);
+            }
+        }
+        if keep_k.len() == before {
+            break;
+        }
+        ks = keep_k;
+        inv = keep_inv;
     }
     rejected
 }
@@ -128,10 +190,7 @@ pub fn rank_sets(
     };
     match coverage {
         Coverage::Marginal => (0..n)
-            .map(|j| {
-                let pairs = (0..n).filter(|&k| k != j).map(|k| (j, k)).collect();
-                bounds(j, &step_down(est, se, &draws, pairs, level, true))
-            })
+            .map(|j| bounds(j, &marginal_step_down(est, se, &draws, j, level)))
             .collect(),
         Coverage::Simultaneous => {
             let pairs = (0..n)
