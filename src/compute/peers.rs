@@ -40,6 +40,8 @@ pub fn comparison_groups(
             if fixed.is_none() {
                 cands.truncate(comparison.size);
             }
+            // Kept for every row of every list: give back the room of the candidates dropped.
+            cands.shrink_to_fit();
             cands
         })
         .collect()

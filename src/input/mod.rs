@@ -137,7 +137,7 @@ fn read(bytes: &[u8], shown: &str, input: &Input) -> anyhow::Result<Vec<Record>>
 
 /// The largest input file accepted (bytes). The whole of Denmark by municipality, benefit and
 /// month for decades is a few megabytes; a bound keeps a wrong file from exhausting memory.
-pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads a file, bounded by [`MAX_INPUT_BYTES`], naming it in the error.
 fn read_file(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
