@@ -224,7 +224,8 @@ pub fn tau_best(
     for (j, _) in rejected {
         above[j] += 1;
     }
-    above.iter().map(|&a| 1 + a <= tau).collect()
+    // Lower rank bound 1 + above ≤ τ.
+    above.iter().map(|&a| a < tau).collect()
 }
 
 #[cfg(test)]

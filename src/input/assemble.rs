@@ -242,7 +242,7 @@ fn check_values(rec: &Record) -> anyhow::Result<()> {
     ];
     for (what, v) in counts {
         if let Some(v) = v {
-            if !v.is_finite() || v < 0.0 || v > MAX_COUNT {
+            if !v.is_finite() || !(0.0..=MAX_COUNT).contains(&v) {
                 bail_input!(
                     "{}: {what} is {v}; expected a number from 0 to {MAX_COUNT:e}",
                     rec.at
