@@ -43,7 +43,13 @@ pub fn figures(base: &Base, expected_share: &[f64], supplied: bool) -> Vec<Figur
             } else {
                 derived_expected
             };
-            let actual_share = f.actual_share.unwrap_or(actual / pop * 100.0);
+            // Model mode fits actual ÷ population; the gap uses the same share, so a rounded
+            // published share cannot rank a municipality differently from its fit.
+            let actual_share = if supplied {
+                f.actual_share.unwrap_or(actual / pop * 100.0)
+            } else {
+                actual / pop * 100.0
+            };
             let (gap, gap_pp) = if supplied {
                 (
                     f.gap.unwrap_or(actual - expected),

@@ -54,6 +54,10 @@ pub struct ModelFitView {
     pub adj_r2: String,
     /// LOO RMSE.
     pub loo_rmse: String,
+    /// Which standard error the `std_error` column holds.
+    pub se_label: String,
+    /// Which one the `other_std_error` column holds.
+    pub other_se_label: String,
     pub coefficients: Vec<CoefView>,
 }
 
@@ -62,9 +66,11 @@ pub struct ModelFitView {
 pub struct CoefView {
     pub name: String,
     pub estimate: String,
-    /// Standard error.
+    /// The reported standard error.
     pub std_error: String,
     pub t: String,
+    /// The other standard error (robust for WLS, conventional for fractional logit).
+    pub other_std_error: String,
 }
 
 impl ViewBuilder<'_> {
@@ -131,6 +137,14 @@ impl ViewBuilder<'_> {
                     r2: number(f.r2, 3),
                     adj_r2: number(f.adj_r2, 3),
                     loo_rmse: number(f.loo_rmse, 3),
+                    se_label: match f.method {
+                        Method::Wls => "Standardfejl".into(),
+                        Method::FractionalLogit => "Standardfejl (robust, HC0)".into(),
+                    },
+                    other_se_label: match f.method {
+                        Method::Wls => "Robust standardfejl (HC3)".into(),
+                        Method::FractionalLogit => "Konventionel standardfejl (skala 1)".into(),
+                    },
                     coefficients: f
                         .coefficients
                         .iter()
@@ -143,6 +157,13 @@ impl ViewBuilder<'_> {
                             estimate: number(c.estimate, 4),
                             std_error: number(c.std_error, 4),
                             t: number(c.t, 2),
+                            other_std_error: number(
+                                match f.method {
+                                    Method::Wls => c.robust_std_error,
+                                    Method::FractionalLogit => c.conventional_std_error,
+                                },
+                                4,
+                            ),
                         })
                         .collect(),
                 })

@@ -71,6 +71,15 @@ fn wls_matches_statsmodels() {
                 &format!("{group} {} std_error", c.name),
             );
         }
+        // HC3 beside the conventional ones, as statsmodels WLS(...).fit(cov_type="HC3").
+        for (c, se) in fit.coefficients.iter().zip(floats(&r["bse_hc3"])) {
+            close(
+                c.robust_std_error,
+                se,
+                1e-9,
+                &format!("{group} {} HC3", c.name),
+            );
+        }
         close(fit.r2, r["rsquared"].as_f64().unwrap(), 1e-9, "R²");
         close(
             fit.adj_r2,
@@ -128,11 +137,22 @@ fn fractional_logit_matches_statsmodels() {
                 1e-6,
                 &format!("{group} {} estimate", c.name),
             );
+            // statsmodels' default (scale 1) is kept as the conventional standard error.
             close(
-                c.std_error,
+                c.conventional_std_error,
                 se,
                 1e-6,
-                &format!("{group} {} std_error", c.name),
+                &format!("{group} {} conventional std_error", c.name),
+            );
+        }
+        // The reported standard error is the HC0 sandwich, as statsmodels cov_type="HC0".
+        for (c, se) in fit.coefficients.iter().zip(floats(&r["bse_hc0"])) {
+            close(c.std_error, se, 1e-6, &format!("{group} {} HC0", c.name));
+            close(
+                c.robust_std_error,
+                se,
+                1e-6,
+                &format!("{group} {} HC0", c.name),
             );
         }
         close(fit.r2, r["rsquared"].as_f64().unwrap(), 1e-6, "R²");
@@ -175,10 +195,8 @@ fn model_build_writes_its_files_and_intervals_are_reproducible() {
     let model: serde_json::Value =
         serde_json::from_slice(&std::fs::read(a.join("data/model.json")).unwrap()).unwrap();
     assert_eq!(model["fits"].as_array().unwrap().len(), 6 * 3);
-    assert!(model["standard_errors"]
-        .as_str()
-        .unwrap()
-        .contains("non-robust"));
+    let se = model["standard_errors"].as_str().unwrap();
+    assert!(se.contains("HC0 sandwich") && se.contains("HC3"), "{se}");
     let mut rdr = csv::Reader::from_path(a.join("data/results.csv")).unwrap();
     for r in rdr.records() {
         let r = r.unwrap();

@@ -63,7 +63,7 @@ pub(super) fn fit_one(
         },
         calibration_factor: factor,
         iterations: fit.iterations,
-        coefficients: coefficients(&prob.names, &fit),
+        coefficients: coefficients(&prob.names, &fit, spec.method),
     };
     Ok((report, expected, pred_var))
 }
@@ -124,15 +124,23 @@ fn calibration_factor(expected_share: &[f64], base: &Base) -> f64 {
     act / exp
 }
 
-fn coefficients(names: &[String], fit: &Fit) -> Vec<Coefficient> {
+fn coefficients(names: &[String], fit: &Fit, method: Method) -> Vec<Coefficient> {
     names
         .iter()
         .enumerate()
-        .map(|(j, name)| Coefficient {
-            name: name.clone(),
-            estimate: fit.beta[j],
-            std_error: fit.std_error[j],
-            t: fit.beta[j] / fit.std_error[j],
+        .map(|(j, name)| {
+            let se = match method {
+                Method::Wls => fit.std_error[j],
+                Method::FractionalLogit => fit.robust_std_error[j],
+            };
+            Coefficient {
+                name: name.clone(),
+                estimate: fit.beta[j],
+                std_error: se,
+                t: fit.beta[j] / se,
+                conventional_std_error: fit.std_error[j],
+                robust_std_error: fit.robust_std_error[j],
+            }
         })
         .collect()
 }

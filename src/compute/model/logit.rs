@@ -106,9 +106,14 @@ pub fn fractional_logit(
         n,
         (0..n).map(|i| (fitted[i] * (1.0 - fitted[i])).powi(2) * q[i] * dispersion),
     );
+    // HC0 sandwich (Papke and Wooldridge 1996), as statsmodels GLM(...).fit(cov_type="HC0"):
+    // score of observation i = wᵢ(yᵢ − μᵢ)xᵢ, bread (XᵀWX)⁻¹ at convergence.
+    let scores: Vec<f64> = (0..n).map(|i| w[i] * (y[i] - fitted[i])).collect();
+    let robust_std_error = solver.sandwich_diag(x, &scores).map(f64::sqrt);
     Ok(Fit {
         beta,
         std_error,
+        robust_std_error,
         pred_var,
         fitted,
         r2,

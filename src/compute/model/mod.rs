@@ -23,7 +23,7 @@ pub use logit::fractional_logit;
 pub use wls::wls;
 
 /// Which standard errors the report gives.
-pub const STANDARD_ERRORS: &str = "Conventional (non-robust) standard errors. WLS: σ²(XᵀWX)⁻¹ with σ² = Σwᵢeᵢ²/(n−p), as statsmodels WLS and R lm(weights=) print by default. Fractional logit: (XᵀWX)⁻¹ at convergence with dispersion fixed at 1, as statsmodels GLM(family=Binomial(), var_weights=population) prints by default.";
+pub const STANDARD_ERRORS: &str = "std_error and t: WLS the conventional σ²(XᵀWX)⁻¹ with σ² = Σwᵢeᵢ²/(n−p) (statsmodels WLS default, R lm(weights=)); fractional logit the HC0 sandwich (XᵀWX)⁻¹(Σ sᵢsᵢᵀ)(XᵀWX)⁻¹ with scores sᵢ = wᵢ(yᵢ−μᵢ)xᵢ, as Papke and Wooldridge (1996) prescribe (statsmodels GLM(..., var_weights=population).fit(cov_type=\"HC0\")) — the binomial's own scale of 1 understates the dispersion of shares many times over. Beside them: conventional_std_error (WLS: the same; fractional logit: (XᵀWX)⁻¹ with scale 1, statsmodels' default) and robust_std_error (WLS: HC3, statsmodels cov_type=\"HC3\"; fractional logit: HC0).";
 
 /// One coefficient.
 #[derive(Debug, Clone, Serialize)]
@@ -31,10 +31,15 @@ pub struct Coefficient {
     /// `const` for the intercept, else the variable name.
     pub name: String,
     pub estimate: f64,
-    /// Standard error.
+    /// The standard error reported and used for `t`: conventional for WLS, HC0 sandwich for
+    /// fractional logit (see `standard_errors` in the report).
     pub std_error: f64,
     /// estimate / std_error (a z value for fractional logit).
     pub t: f64,
+    /// The conventional (model-based) standard error.
+    pub conventional_std_error: f64,
+    /// The robust one: HC3 for WLS, HC0 for fractional logit.
+    pub robust_std_error: f64,
 }
 
 /// The fit of one (period, group).
@@ -93,8 +98,10 @@ pub struct Fitted {
 pub struct Fit {
     /// Coefficients, intercept first.
     pub beta: DVector<f64>,
-    /// Standard errors.
+    /// Conventional standard errors.
     pub std_error: DVector<f64>,
+    /// Robust standard errors: HC3 for WLS, HC0 (sandwich) for fractional logit.
+    pub robust_std_error: DVector<f64>,
     /// Variance of each fitted value on the response scale (from the coefficients' covariance).
     pub pred_var: DVector<f64>,
     /// Fitted values on the response scale (the share as given in `y`).

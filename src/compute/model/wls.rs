@@ -70,6 +70,23 @@ impl WlsSolver {
         DVector::from_iterator(x.nrows(), xr.row_iter().map(|r| r.norm_squared()))
     }
 
+    /// Diagonal of the sandwich covariance B·M·B, B = (XᵀWX)⁻¹, M = Σ sᵢ²·xᵢxᵢᵀ for the
+    /// unweighted rows xᵢ of `x` and score weights sᵢ: the column norms² of S·X·B.
+    pub(super) fn sandwich_diag(&self, x: &DMatrix<f64>, s: &[f64]) -> DVector<f64> {
+        let p = self.r.nrows();
+        let rinv = self
+            .r
+            .solve_upper_triangular(&DMatrix::identity(p, p))
+            .expect("full rank");
+        let bread = &rinv * rinv.transpose();
+        let mut sx = x.clone();
+        for (i, mut row) in sx.row_iter_mut().enumerate() {
+            row *= s[i];
+        }
+        let a = sx * bread;
+        DVector::from_iterator(p, a.column_iter().map(|c| c.norm_squared()))
+    }
+
     /// Leverages hᵢᵢ of the weighted design.
     pub(super) fn leverage(&self) -> DVector<f64> {
         DVector::from_iterator(self.q.nrows(), self.q.row_iter().map(|r| r.norm_squared()))
@@ -173,9 +190,14 @@ pub(super) fn wls_with(
         .map(|i| (resid[i] / (1.0 - h[i])).powi(2))
         .sum::<f64>()
         / n as f64;
+    // HC3 (MacKinnon–White), as statsmodels WLS(...).fit(cov_type="HC3"): on the whitened
+    // design the score weight is √wᵢ·√wᵢeᵢ/(1−hᵢᵢ) for the unweighted row xᵢ.
+    let hc3: Vec<f64> = (0..n).map(|i| w[i] * resid[i] / (1.0 - h[i])).collect();
+    let robust_std_error = solver.sandwich_diag(x, &hc3).map(f64::sqrt);
     Fit {
         beta,
         std_error,
+        robust_std_error,
         pred_var: solver.quadratic_forms(x) * sigma2,
         fitted,
         r2,
