@@ -30,7 +30,15 @@ impl Medium {
     fn scatter(self) -> (u32, u32) {
         match self {
             Medium::Screen => (760, 420),
-            Medium::Print => (560, 380),
+            // Half the page width in the appendix, beside the funnel.
+            Medium::Print => (440, 360),
+        }
+    }
+
+    fn funnel(self) -> (u32, u32) {
+        match self {
+            Medium::Screen => (760, 400),
+            Medium::Print => (440, 360),
         }
     }
 
@@ -81,6 +89,32 @@ pub struct TrendChart {
     pub data: Vec<TrendDatum>,
 }
 
+/// Gap against population with the noise model's ±2 and ±3 standard-error limits.
+#[derive(Debug, Clone)]
+pub struct FunnelChart {
+    /// Frame.
+    pub frame: Frame,
+    /// One dot per municipality.
+    pub data: Vec<FunnelDatum>,
+    /// The national actual share as a fraction: the limits' binomial variance p0(1−p0)/n.
+    pub p0: f64,
+    /// The group's overdispersion.
+    pub phi: f64,
+}
+
+/// One dot of the funnel.
+#[derive(Debug, Clone)]
+pub struct FunnelDatum {
+    /// Municipality name.
+    pub name: String,
+    /// Population 16–66.
+    pub population: f64,
+    /// Gap in percentage points.
+    pub gap_pp: f64,
+    /// Whether this is the focus municipality.
+    pub focus: bool,
+}
+
 /// The charts of one group on one page.
 #[derive(Debug, Clone)]
 pub struct GroupPlan {
@@ -90,6 +124,8 @@ pub struct GroupPlan {
     pub scatter: Option<ScatterChart>,
     /// On a municipality's web page for every group; in its appendix for the headline only.
     pub trend: Option<TrendChart>,
+    /// On the national page for every group; in the appendix for the headline only.
+    pub funnel: Option<FunnelChart>,
 }
 
 /// Group → its charts, for one page.
@@ -155,12 +191,36 @@ pub fn plan(cfg: &Config, res: &Results, code: Option<Kommunekode>, medium: Medi
                 })
                 .collect(),
         });
+        let wants_funnel = match code {
+            None => medium == Medium::Screen,
+            Some(_) => medium == Medium::Print && gid == headline,
+        };
+        let funnel = wants_funnel.then(|| FunnelChart {
+            frame: frame("funnel", medium.funnel()),
+            data: list
+                .rows
+                .iter()
+                .map(|r| FunnelDatum {
+                    name: r.kommune.clone(),
+                    population: r.population,
+                    gap_pp: r.gap_pp,
+                    focus: Some(r.kommunekode) == code,
+                })
+                .collect(),
+            p0: list.national.actual_share / 100.0,
+            phi: res
+                .noise
+                .iter()
+                .find(|o| &o.group == gid)
+                .map_or(1.0, |o| o.phi),
+        });
         out.insert(
             gid.clone(),
             GroupPlan {
                 bars,
                 scatter,
                 trend,
+                funnel,
             },
         );
     }

@@ -5,6 +5,7 @@
 //! embedded fonts) find the same font.
 
 mod bars;
+mod funnel;
 mod scatter;
 mod trend;
 
@@ -13,6 +14,7 @@ use std::sync::Once;
 use plotters::style::{FontStyle, RGBColor};
 
 pub use bars::gap_bars;
+pub use funnel::gap_funnel;
 pub use scatter::expected_vs_actual;
 pub use trend::gap_trend;
 
@@ -31,6 +33,8 @@ pub struct GroupCharts {
     pub scatter: String,
     /// Gap over time.
     pub trend: String,
+    /// Gap against population with the noise model's limits.
+    pub funnel: String,
 }
 
 /// Group id → charts.
@@ -52,6 +56,12 @@ pub fn draw(plan: &ChartPlan) -> anyhow::Result<ChartSet> {
                     .trend
                     .as_ref()
                     .map(gap_trend)
+                    .transpose()?
+                    .unwrap_or_default(),
+                funnel: p
+                    .funnel
+                    .as_ref()
+                    .map(gap_funnel)
                     .transpose()?
                     .unwrap_or_default(),
             };
