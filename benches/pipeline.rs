@@ -37,14 +37,14 @@ fn main() {
     );
 
     measure(
-        "load + compute, default config (supplied, 1,000 draws)",
+        "load + compute incl. confidence sets, default config (supplied, 1,000 draws)",
         10,
         || {
             kommunebench::load(&default).unwrap();
         },
     );
     measure(
-        "load + model fit + 1,000-draw bootstrap, all groups/periods",
+        "load + model fit + confidence sets (1,000 draws), all groups/periods",
         10,
         || {
             kommunebench::load(&model).unwrap();
