@@ -334,3 +334,16 @@ fn xlsx_input_with_column_mapping() {
         .collect();
     assert_eq!(ranks, vec![3, 1, 4, 2]);
 }
+
+#[test]
+fn malformed_period_in_the_data_names_file_line_and_column() {
+    let data = replace_line(&benchmark_csv(), 6, "101;2022X;kontanthjaelp;100;90;1000");
+    let p = Project::with(CONFIG, MUNICIPALITIES, &data);
+    assert_eq!(
+        p.error(),
+        format!(
+            "{}:6, column \"periode\": \"2022X\" is not a period label; expected a year (2022), four quarters (2022QMAT04), a quarter (2022Q4) or a month (2022M06)",
+            p.path("data.csv")
+        )
+    );
+}

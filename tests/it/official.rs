@@ -149,3 +149,18 @@ fn rank_intervals_contain_the_rank_and_national_totals_add_up() {
     // Population 16–66 derived from the total group sums to about 3.8 million.
     assert!((3.6e6..4.0e6).contains(&n.population), "{}", n.population);
 }
+
+/// Equal published changes tie: the four municipalities whose total gap moved by exactly
+/// −0,02 percentage points from 2021QMAT04 to 2022QMAT04 share one improvement rank (in floating
+/// point their differences differ in the last bits and used to get ranks 48, 49, 50 and 51).
+#[test]
+fn equal_published_improvements_share_a_rank() {
+    let mut ranks = Vec::new();
+    for r in results_csv() {
+        if &r[0] == "2022QMAT04" && &r[1] == "i-alt" && ["Egedal", "Lemvig", "Aarhus", "Rebild"].contains(&&r[3]) {
+            assert_eq!(&r[14], "-0.02", "{r:?}");
+            ranks.push(r[15].to_string());
+        }
+    }
+    assert_eq!(ranks, vec!["48"; 4]);
+}
