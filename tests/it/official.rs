@@ -157,7 +157,10 @@ fn rank_intervals_contain_the_rank_and_national_totals_add_up() {
 fn equal_published_improvements_share_a_rank() {
     let mut ranks = Vec::new();
     for r in results_csv() {
-        if &r[0] == "2022QMAT04" && &r[1] == "i-alt" && ["Egedal", "Lemvig", "Aarhus", "Rebild"].contains(&&r[3]) {
+        if &r[0] == "2022QMAT04"
+            && &r[1] == "i-alt"
+            && ["Egedal", "Lemvig", "Aarhus", "Rebild"].contains(&&r[3])
+        {
             assert_eq!(&r[14], "-0.02", "{r:?}");
             ranks.push(r[15].to_string());
         }
