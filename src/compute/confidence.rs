@@ -21,12 +21,10 @@ pub enum Coverage {
     Simultaneous,
 }
 
-/// The bootstrap errors: draw d holds ε ~ N(0, diag(se²)). Kept both by draw (rows) and by
-/// unit (columns): the marginal sets' hot loop runs down a unit's column.
+/// The bootstrap errors: draw d holds ε ~ N(0, diag(se²)), stored by unit (column d of unit k
+/// at `k·draws + d`), so the hot loops run down contiguous columns.
 struct Draws {
-    eps: Vec<f64>,
     by_unit: Vec<f64>,
-    n: usize,
     draws: usize,
 }
 
@@ -40,16 +38,7 @@ impl Draws {
         let by_unit = (0..n * draws)
             .map(|i| eps[(i % draws) * n + i / draws])
             .collect();
-        Draws {
-            eps,
-            by_unit,
-            n,
-            draws,
-        }
-    }
-
-    fn row(&self, d: usize) -> &[f64] {
-        &self.eps[d * self.n..(d + 1) * self.n]
+        Draws { by_unit, draws }
     }
 
     fn unit(&self, k: usize) -> &[f64] {
@@ -95,15 +84,15 @@ fn step_down(
     };
     let mut rejected = Vec::new();
     while !pairs.is_empty() {
-        let maxima: Vec<f64> = (0..draws.draws)
-            .map(|d| {
-                let e = draws.row(d);
-                pairs
-                    .iter()
-                    .map(|&(j, k, inv)| stat(e[j], e[k], inv))
-                    .fold(f64::NEG_INFINITY, f64::max)
-            })
-            .collect();
+        // Pairs outside, draws inside: each pair runs down two contiguous columns.
+        let mut maxima = vec![f64::NEG_INFINITY; draws.draws];
+        for &(j, k, inv) in &pairs {
+            let (ej, ek) = (draws.unit(j), draws.unit(k));
+            for ((m, a), b) in maxima.iter_mut().zip(ej).zip(ek) {
+                let v = stat(*a, *b, inv);
+                *m = if v > *m { v } else { *m };
+            }
+        }
         let c = quantile(maxima, level);
         let (now, keep): (Vec<_>, Vec<_>) = pairs
             .into_iter()

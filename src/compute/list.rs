@@ -193,6 +193,9 @@ pub struct RankedList {
     pub national: National,
     /// Comparison group of `rows[i]`, nearest first.
     pub peers: Vec<Vec<Peer>>,
+    /// Current period: who can be among the 10 best and 10 worst (aligned with `rows`).
+    #[serde(skip)]
+    pub extremes: Option<super::uncertainty::Extremes>,
 }
 
 impl RankedList {

@@ -142,7 +142,7 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
                 .and_then(|p| index.get(&(p, key.1.clone())).copied()),
         })
         .collect();
-    let (noise, uncertain) = uncertainty::assess(&cfg.ranking, &groups, &inputs);
+    let (noise, uncertain) = uncertainty::assess(&cfg.ranking, &groups, &current, &inputs);
 
     let lists = keys
         .iter()
@@ -326,5 +326,6 @@ fn finish(
             &base.codes,
             &exp_shares,
         ),
+        extremes: u.extremes.clone(),
     }
 }

@@ -4,7 +4,7 @@
 
 use rayon::prelude::*;
 
-use super::confidence::{rank_sets, Coverage};
+use super::confidence::{rank_sets, tau_best, Coverage};
 use super::improvement::improvement;
 use super::list::Figures;
 use super::noise::{binomial_var_pp, overdispersion, Overdispersion};
@@ -48,12 +48,25 @@ pub struct ListUncertainty {
     pub sets: Option<Vec<(u32, u32)>>,
     /// Improvement, when the comparison list exists.
     pub improvement: Option<Improvement>,
+    /// Current period only: who can be among the 10 best and the 10 worst (τ-best sets).
+    pub extremes: Option<Extremes>,
+}
+
+/// The τ-best sets of one list (τ = 10): a set that contains all of the truly 10 best (worst)
+/// with the stated probability.
+#[derive(Debug, Clone)]
+pub struct Extremes {
+    /// Per municipality: can be among the 10 best.
+    pub top: Vec<bool>,
+    /// Per municipality: can be among the 10 worst.
+    pub bottom: Vec<bool>,
 }
 
 /// φ per group, then standard errors, confidence sets and improvement for every list.
 pub fn assess(
     ranking: &RankingConfig,
     groups: &[GroupId],
+    current: &Period,
     lists: &[ListInput],
 ) -> (Vec<Overdispersion>, Vec<ListUncertainty>) {
     let noise: Vec<Overdispersion> = groups
@@ -100,10 +113,21 @@ pub fn assess(
                 let sets = sets_for(ranking, l.key, "improvement", &delta, &se_delta, &ranks);
                 Some(Improvement { delta, ranks, sets })
             });
+            let extremes =
+                (ranking.draws > 0 && &l.key.0 == current && gaps.len() > 10).then(|| {
+                    let seed = sub_seed(ranking.seed, &[l.key.0.label(), l.key.1.as_str(), "tau"]);
+                    let negated: Vec<f64> = gaps.iter().map(|g| -g).collect();
+                    let (level, draws) = (ranking.interval_level, ranking.draws as usize);
+                    Extremes {
+                        top: tau_best(&negated, &se[i], 10, level, draws, seed),
+                        bottom: tau_best(&gaps, &se[i], 10, level, draws, seed ^ 1),
+                    }
+                });
             ListUncertainty {
                 se: se[i].clone(),
                 sets,
                 improvement,
+                extremes,
             }
         })
         .collect();

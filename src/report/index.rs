@@ -17,6 +17,10 @@ pub struct Ranking {
     pub rows: Vec<Cells>,
     /// Hele landet.
     pub national: NationalCells,
+    /// Who can be among the 10 best, in Danish, or empty.
+    pub top10_text: String,
+    /// Who can be among the 10 worst, in Danish, or empty.
+    pub bottom10_text: String,
 }
 
 /// The national pages' view.
@@ -74,6 +78,43 @@ pub struct CoefView {
 }
 
 impl ViewBuilder<'_> {
+    /// "Tager man højde for tilfældige udsving, kan disse 14 kommuner høre til de 10 bedste
+    /// (90 %-konfidenssæt): …" — the τ-best set, names in rank order.
+    fn extremes_text(&self, l: &crate::compute::RankedList, top: bool) -> String {
+        let Some(e) = &l.extremes else {
+            return String::new();
+        };
+        let flags = if top { &e.top } else { &e.bottom };
+        let mut names: Vec<(u32, &str)> = l
+            .rows
+            .iter()
+            .zip(flags)
+            .filter(|(_, f)| **f)
+            .map(|(r, _)| (r.rank, r.kommune.as_str()))
+            .collect();
+        names.sort();
+        if !top {
+            names.reverse();
+        }
+        let list: Vec<&str> = names.iter().map(|(_, n)| *n).collect();
+        let which = if top { "bedste" } else { "dårligste" };
+        let level = &self.common.level_text;
+        // A long list helps no committee: past 20 names, say what the set means instead.
+        if list.len() <= 20 {
+            format!(
+                "Tager man højde for tilfældige udsving, kan disse {} kommuner høre til de 10 {which} ({level}-konfidenssæt): {}.",
+                list.len(),
+                list.join(", ")
+            )
+        } else {
+            format!(
+                "Tager man højde for tilfældige udsving, kan {} af {} kommuner høre til de 10 {which} ({level}-konfidenssæt); tallene kan altså ikke udpege de 10 {which}.",
+                list.len(),
+                l.rows.len()
+            )
+        }
+    }
+
     /// The national view (index, rangliste).
     pub fn index(&self) -> IndexView {
         let cur = &self.res.current;
@@ -90,6 +131,8 @@ impl ViewBuilder<'_> {
                 group: group_info(self.cfg, &l.group),
                 rows: l.ranked().into_iter().map(|r| cells(p, r, "")).collect(),
                 national: national(p, &l.national),
+                top10_text: self.extremes_text(l, true),
+                bottom10_text: self.extremes_text(l, false),
             })
             .collect();
         let mut municipalities: Vec<Link> = lists
