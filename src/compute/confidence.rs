@@ -106,49 +106,6 @@ fn step_down(
     rejected
 }
 
-/// [`step_down`] for the pairs (j, k) of one unit j, two-sided: the hot loop of marginal sets,
-/// written over contiguous arrays so it vectorizes.
-fn marginal_step_down(
-    est: &[f64],
-    se: &[f64],
-    draws: &Draws,
-    j: usize,
-    level: f64,
-) -> Vec<(usize, usize)> {
-    let n = est.len();
-    let mut ks: Vec<usize> = (0..n).filter(|&k| k != j).collect();
-    let mut inv: Vec<f64> = ks.iter().map(|&k| 1.0 / pair_se(se, j, k)).collect();
-    let mut rejected = Vec::new();
-    let ej = draws.unit(j);
-    while !ks.is_empty() {
-        let mut maxima = vec![0.0f64; draws.draws];
-        for (&k, &i) in ks.iter().zip(&inv) {
-            for ((m, a), b) in maxima.iter_mut().zip(ej).zip(draws.unit(k)) {
-                let v = ((a - b) * i).abs();
-                *m = if v > *m { v } else { *m };
-            }
-        }
-        let c = quantile(maxima, level);
-        let before = ks.len();
-        let mut keep_k = Vec::with_capacity(before);
-        let mut keep_inv = Vec::with_capacity(before);
-        for (&k, &i) in ks.iter().zip(&inv) {
-            if ((est[k] - est[j]) * i).abs() > c {
-                rejected.push((j, k));
-            } else {
-                keep_k.push(k);
-                keep_inv.push(i);
-            }
-        }
-        if keep_k.len() == before {
-            break;
-        }
-        ks = keep_k;
-        inv = keep_inv;
-    }
-    rejected
-}
-
 /// Rank confidence sets (lower, upper; rank 1 = largest estimate) for every unit.
 pub fn rank_sets(
     est: &[f64],
@@ -179,7 +136,10 @@ pub fn rank_sets(
     };
     match coverage {
         Coverage::Marginal => (0..n)
-            .map(|j| bounds(j, &marginal_step_down(est, se, &draws, j, level)))
+            .map(|j| {
+                let pairs = (0..n).filter(|&k| k != j).map(|k| (j, k)).collect();
+                bounds(j, &step_down(est, se, &draws, pairs, level, true))
+            })
             .collect(),
         Coverage::Simultaneous => {
             let pairs = (0..n)

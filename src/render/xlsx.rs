@@ -1,6 +1,6 @@
 //! `data/results.xlsx`: the results with Danish column labels, numbers as numbers.
 
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
 
 use crate::compute::Results;
 use crate::config::Config;
@@ -39,6 +39,15 @@ struct Formats {
     dec: Format,
     one: Format,
     int: Format,
+}
+
+/// Bold column labels in the first row.
+fn write_headers(ws: &mut Worksheet, headers: &[&str], bold: &Format) -> anyhow::Result<()> {
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, bold)
+            .map_err(err)?;
+    }
+    Ok(())
 }
 
 fn label(cfg: &Config, g: &GroupId) -> String {
@@ -84,10 +93,7 @@ fn results_sheet(
     if cfg.presentation.cost_per_person.is_some() {
         headers.push(POTENTIAL);
     }
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, bold)
-            .map_err(err)?;
-    }
+    write_headers(ws, &headers, bold)?;
     let mut n_rows = 0u32;
     for (i, r) in res.rows().enumerate() {
         let row = i as u32 + 1;
@@ -164,10 +170,7 @@ fn national_sheet(
     if cfg.presentation.cost_per_person.is_some() {
         headers.push(POTENTIAL);
     }
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, bold)
-            .map_err(err)?;
-    }
+    write_headers(ws, &headers, bold)?;
     for (i, n) in res.lists.iter().map(|l| &l.national).enumerate() {
         let row = i as u32 + 1;
         ws.write_string(row, 0, n.period.label()).map_err(err)?;
