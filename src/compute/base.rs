@@ -36,9 +36,11 @@ pub fn for_period(
         let list = figures.remove(&g.id).expect("filled above");
         let mut actual = Vec::with_capacity(codes.len());
         for (i, f) in list.iter().enumerate() {
+            // A list ranked from supplied gaps alone (gap-pp, gap-pp-se) needs no count.
             let a = f
                 .actual
-                .or_else(|| f.actual_share.map(|s| s / 100.0 * population[i]));
+                .or_else(|| f.actual_share.map(|s| s / 100.0 * population[i]))
+                .or_else(|| f.gap_pp.map(|_| f64::NAN));
             match a {
                 Some(a) if a > population[i] => bail_input!(
                     "period {period}, group {}, kommune {} {}: the actual count {a} is larger than the population 16–66 ({})",
@@ -154,8 +156,14 @@ fn population(
                     .map(|g| &figures[&g.id][i])
                     .filter(|f| matches!((f.actual, f.actual_share), (Some(a), Some(s)) if a > 0.0 && s > 0.0))
                     .max_by(|a, b| a.actual.unwrap_or(0.0).total_cmp(&b.actual.unwrap_or(0.0)));
+                let gaps_only = cfg
+                    .groups
+                    .iter()
+                    .all(|g| figures[&g.id][i].gap_pp.is_some());
                 match best {
                     Some(f) => f.actual.expect("filtered") / f.actual_share.expect("filtered") * 100.0,
+                    // Ranked from supplied gaps alone: no population, and no figure needs one.
+                    None if gaps_only => f64::NAN,
                     None => bail_input!(
                         "period {period}, kommune {} {}: no population 16–66: give a population input or column, or actual counts with actual shares",
                         c.get(),
@@ -164,7 +172,7 @@ fn population(
                 }
             }
         };
-        if pop.is_nan() || pop <= 0.0 {
+        if pop <= 0.0 || pop.is_infinite() {
             bail_input!(
                 "period {period}, kommune {}: population 16–66 is {pop}; it must be above 0",
                 c.get()

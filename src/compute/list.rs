@@ -23,6 +23,8 @@ pub struct Figures {
     pub expected_share: f64,
     /// actual_share − expected_share, percentage points.
     pub gap_pp: f64,
+    /// The standard error of `gap_pp` when the input gives it (used instead of the noise model).
+    pub gap_pp_se: Option<f64>,
 }
 
 /// The figures of a list. In supplied mode a figure the import gives (expected count, actual
@@ -66,6 +68,7 @@ pub fn figures(base: &Base, expected_share: &[f64], supplied: bool) -> Vec<Figur
                 actual_share,
                 expected_share: exp_share,
                 gap_pp,
+                gap_pp_se: f.gap_pp_se,
             }
         })
         .collect()
@@ -291,6 +294,7 @@ mod tests {
             actual_share: act / pop * 100.0,
             expected_share: exp / pop * 100.0,
             gap_pp: 0.0,
+            gap_pp_se: None,
         };
         let n = national(
             &"2022".parse().unwrap(),

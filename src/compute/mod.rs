@@ -227,7 +227,10 @@ fn supplied_expected_shares(
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            f.expected_share.or_else(|| f.expected.map(|e| e / base.population[i] * 100.0)).ok_or_else(|| {
+            f.expected_share
+                .or_else(|| f.expected.map(|e| e / base.population[i] * 100.0))
+                .or_else(|| f.gap_pp.map(|_| f64::NAN))
+                .ok_or_else(|| {
                 input_error(format!(
                     "period {}, group {}, kommune {} {}: expected.mode is \"supplied\" but the data has no expected count or share",
                     key.0,

@@ -81,9 +81,12 @@ pub fn assess(
             l.figures
                 .iter()
                 .enumerate()
-                .map(|(i, f)| {
-                    let model = l.pred_var.map_or(0.0, |v| v[i]);
-                    (phi * binomial_var_pp(f.actual, f.population) + model).sqrt()
+                .map(|(i, f)| match f.gap_pp_se {
+                    Some(se) => se,
+                    None => {
+                        let model = l.pred_var.map_or(0.0, |v| v[i]);
+                        (phi * binomial_var_pp(f.actual, f.population) + model).sqrt()
+                    }
                 })
                 .collect()
         })
@@ -151,6 +154,10 @@ fn changes(group: &GroupId, lists: &[ListInput]) -> Vec<(f64, f64)> {
                 continue;
             };
             let b = &before.figures[j];
+            // Only gaps the noise model describes estimate its φ.
+            if f.gap_pp_se.is_some() || b.gap_pp_se.is_some() || !f.population.is_finite() {
+                continue;
+            }
             let v =
                 binomial_var_pp(f.actual, f.population) + binomial_var_pp(b.actual, b.population);
             out.push((f.gap_pp - b.gap_pp, v));

@@ -159,6 +159,9 @@ pub struct ColumnMap {
     pub gap: Option<String>,
     /// Actual share − expected share, percentage points.
     pub gap_pp: Option<String>,
+    /// Standard error of the gap in percentage points, used as given instead of the noise
+    /// model (e.g. from a survey or another model). With `gap-pp`, enough to rank.
+    pub gap_pp_se: Option<String>,
     /// A supplied rank (1 = best).
     pub rank: Option<String>,
 }

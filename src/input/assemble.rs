@@ -271,6 +271,14 @@ fn check_values(rec: &Record) -> anyhow::Result<()> {
             );
         }
     }
+    if let Some(v) = f.gap_pp_se {
+        if !v.is_finite() || !(0.0..=100.0).contains(&v) {
+            bail_input!(
+                "{}: standard error of the gap is {v}; expected a number from 0 to 100 (percentage points)",
+                rec.at
+            );
+        }
+    }
     if let Some(v) = f.gap {
         if !v.is_finite() || v.abs() > MAX_COUNT {
             bail_input!(

@@ -127,6 +127,7 @@ fn record(row: &Value, at: &str) -> anyhow::Result<Option<Record>> {
         expected_share: num(EXPECTED_SHARE)?,
         gap: num(GAP)?,
         gap_pp: num(GAP_PP)?,
+        gap_pp_se: None,
         rank,
     };
     Ok(Some(Record {

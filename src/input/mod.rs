@@ -40,6 +40,8 @@ pub struct Figures {
     pub gap: Option<f64>,
     /// Actual share − expected share (percentage points).
     pub gap_pp: Option<f64>,
+    /// Standard error of `gap_pp`, given by the input and used as given (percentage points).
+    pub gap_pp_se: Option<f64>,
     /// Supplied rank.
     pub rank: Option<u32>,
 }

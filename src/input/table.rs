@@ -82,7 +82,7 @@ struct Mapping {
     group: Option<usize>,
     benefit: Option<usize>,
     /// (config key, position) of every figure column.
-    numeric: [(&'static str, Option<usize>); 8],
+    numeric: [(&'static str, Option<usize>); 9],
     /// Rammevilkår variables: (name, position).
     variables: Vec<(String, usize)>,
 }
@@ -123,6 +123,7 @@ impl Mapping {
                 ),
                 ("gap", find("gap", &cols.gap)?),
                 ("gap-pp", find("gap-pp", &cols.gap_pp)?),
+                ("gap-pp-se", find("gap-pp-se", &cols.gap_pp_se)?),
                 ("rank", find("rank", &cols.rank)?),
             ],
             variables: Vec::new(),
@@ -268,6 +269,7 @@ fn record(
             expected_share: vals["expected-share"],
             gap: vals["gap"],
             gap_pp: vals["gap-pp"],
+            gap_pp_se: vals["gap-pp-se"],
             rank,
         },
         variables,

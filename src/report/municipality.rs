@@ -165,7 +165,7 @@ impl ViewBuilder<'_> {
         }
         resume.extend(sentences::improvement(&head));
         resume.extend(sentences::interval(&head));
-        resume.push(sentences::difficulty(&head));
+        resume.extend(sentences::difficulty(&head));
         resume.extend(sentences::potential(&head));
         resume.extend(sentences::small(&head));
         resume
@@ -184,7 +184,7 @@ impl ViewBuilder<'_> {
         if !g.is_total() {
             sents.extend(sentences::interval(&facts));
         }
-        sents.push(sentences::difficulty(&facts));
+        sents.extend(sentences::difficulty(&facts));
         let peer_count = list.peers_of(row.kommunekode).len();
         GroupDetail {
             group: group_info(self.cfg, &g.id),

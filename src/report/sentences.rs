@@ -127,6 +127,12 @@ pub fn overall(f: &Facts) -> String {
         f.n,
         f.scope()
     ));
+    if !counts_known(r) {
+        return format!(
+            "{first} Forskellen mellem faktisk og forventet andel er {} procentpoint.",
+            signed(r.gap_pp, f.decimals)
+        );
+    }
     let second = stop(format!(
         "Ud fra rammevilkårene kan man forvente {} {} {what}",
         count(r.expected, f.rounding),
@@ -152,6 +158,13 @@ pub fn group(f: &Facts) -> String {
         .next()
         .map(|c| c.to_uppercase().chain(s).collect())
         .unwrap_or_default();
+    if !counts_known(r) {
+        return format!(
+            "{scope_cap} ligger {name} {where_} (forskel {} procentpoint).",
+            signed(r.gap_pp, f.decimals),
+            name = f.name
+        );
+    }
     format!(
         "{scope_cap} ligger {name} {where_}: forventet {exp}, faktisk {act} {persons}.",
         name = f.name,
@@ -239,15 +252,25 @@ pub fn interval(f: &Facts) -> Option<String> {
     })
 }
 
+/// Whether the row has counts: a list ranked from supplied gaps and standard errors alone has
+/// neither expected nor actual persons, and its sentences speak of percentage points only.
+fn counts_known(r: &Row) -> bool {
+    r.expected.is_finite() && r.actual.is_finite()
+}
+
 /// The rammevilkår rank: "Målt på rammevilkår er Ishøj nr. 3 af 98 (1 = vanskeligste rammevilkår) for kontanthjælp mv."
-pub fn difficulty(f: &Facts) -> String {
-    stop(format!(
+/// None when the expected shares are not known (supplied gaps only).
+pub fn difficulty(f: &Facts) -> Option<String> {
+    if !f.row.expected_share.is_finite() {
+        return None;
+    }
+    Some(stop(format!(
         "Målt på rammevilkår er {} nr. {} af {} (1 = vanskeligste rammevilkår) {}",
         f.name,
         f.row.difficulty_rank,
         f.n,
         f.scope()
-    ))
+    )))
 }
 
 /// The potential in money, when a cost per person is configured: "Havde Ishøj haft det
@@ -450,7 +473,7 @@ mod tests {
         );
         assert_eq!(genitive("Vesthimmerlands"), "Vesthimmerlands'");
         assert_eq!(
-            difficulty(&facts(&r, "Kontanthjælp mv.", false)),
+            difficulty(&facts(&r, "Kontanthjælp mv.", false)).unwrap(),
             "Målt på rammevilkår er Ishøj nr. 3 af 98 (1 = vanskeligste rammevilkår) for kontanthjælp mv."
         );
         assert_eq!(small(&facts(&r, "x", true)), None);
