@@ -100,6 +100,97 @@ impl FromStr for Period {
 }
 
 impl Period {
+    /// A calendar year, `2022`.
+    pub fn year_of(year: i32) -> Period {
+        Period {
+            year,
+            span: Span::Year,
+            label: format!("{year:04}"),
+        }
+    }
+
+    /// One quarter, `2022Q4`.
+    pub fn quarter_of(year: i32, q: u8) -> Period {
+        Period {
+            year,
+            span: Span::Quarter(q),
+            label: format!("{year:04}Q{q}"),
+        }
+    }
+
+    /// One month, `2022M06`.
+    pub fn month_of(year: i32, m: u8) -> Period {
+        Period {
+            year,
+            span: Span::Month(m),
+            label: format!("{year:04}M{m:02}"),
+        }
+    }
+
+    /// A time label from a data file: a period label, or a quarter in Statistics Denmark's
+    /// Danish notation (`2022K4`), which becomes `2022Q4`.
+    pub fn parse_time(label: &str) -> Result<Period, BadPeriod> {
+        let t = label.trim();
+        if t.len() == 6 && t.is_char_boundary(4) && t.get(4..5) == Some("K") {
+            return format!("{}Q{}", &t[..4], &t[5..])
+                .parse()
+                .map_err(|_| BadPeriod(label.to_string()));
+        }
+        t.parse()
+    }
+
+    /// The months the period covers, first to last, as (year, month).
+    pub fn months(&self) -> Vec<(i32, u8)> {
+        let count: i32 = match self.span {
+            Span::Year | Span::FourQuarters(_) => 12,
+            Span::Quarter(_) => 3,
+            Span::Month(_) => 1,
+        };
+        let end = self.year * 12 + self.end_month() as i32 - 1;
+        ((end - count + 1)..=end)
+            .map(|i| (i.div_euclid(12), (i.rem_euclid(12) + 1) as u8))
+            .collect()
+    }
+
+    /// The period as whole units of `span` (months, quarters or one year), or `None` when it is
+    /// not made of them (a year is not made of `2022QMAT02`'s months).
+    pub fn units(&self, span: Span) -> Option<Vec<Period>> {
+        let months = self.months();
+        match span {
+            Span::Month(_) => Some(
+                months
+                    .iter()
+                    .map(|&(y, m)| Period::month_of(y, m))
+                    .collect(),
+            ),
+            Span::Quarter(_) => {
+                if (months[0].1 - 1) % 3 != 0 || months.len() % 3 != 0 {
+                    return None;
+                }
+                Some(
+                    months
+                        .chunks(3)
+                        .map(|c| Period::quarter_of(c[0].0, (c[0].1 - 1) / 3 + 1))
+                        .collect(),
+                )
+            }
+            Span::Year => {
+                (months.len() == 12 && months[0].1 == 1).then(|| vec![Period::year_of(months[0].0)])
+            }
+            Span::FourQuarters(_) => None,
+        }
+    }
+
+    /// Weeks in the period, for benefit weeks → full-time persons (52 a year).
+    pub fn weeks(&self) -> f64 {
+        52.0 * self.months().len() as f64 / 12.0
+    }
+
+    /// Whether the period ends no later than `years` years before `other` ends.
+    pub fn ends_by(&self, other: &Period, years: u8) -> bool {
+        (self.year, self.end_month()) <= (other.year - i32::from(years), other.end_month())
+    }
+
     /// The label as written, e.g. `2022QMAT04`.
     pub fn label(&self) -> &str {
         &self.label
@@ -125,7 +216,7 @@ impl Period {
     }
 
     /// The month (1–12) the period ends with.
-    fn end_month(&self) -> u32 {
+    pub fn end_month(&self) -> u32 {
         match self.span {
             Span::Year => 12,
             Span::FourQuarters(q) | Span::Quarter(q) => u32::from(q) * 3,
@@ -270,6 +361,26 @@ mod tests {
 
     fn p(s: &str) -> Period {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn periods_as_units_of_time() {
+        let labels = |v: Option<Vec<Period>>| -> Vec<String> {
+            v.unwrap().iter().map(|p| p.label().to_string()).collect()
+        };
+        assert_eq!(
+            labels(p("2022QMAT02").units(Span::Quarter(1))),
+            ["2021Q3", "2021Q4", "2022Q1", "2022Q2"]
+        );
+        assert_eq!(labels(p("2022QMAT04").units(Span::Year)), ["2022"]);
+        assert!(p("2022QMAT02").units(Span::Year).is_none());
+        assert_eq!(p("2022Q1").units(Span::Month(1)).unwrap().len(), 3);
+        assert_eq!(Period::parse_time("2022K4").unwrap().label(), "2022Q4");
+        assert_eq!(p("2022Q4").weeks(), 13.0);
+        assert!(p("2022").ends_by(&p("2022QMAT04"), 0));
+        assert!(!p("2022").ends_by(&p("2022QMAT02"), 0));
+        assert!(p("2021").ends_by(&p("2022QMAT04"), 1));
+        assert!(!p("2022").ends_by(&p("2022QMAT04"), 1));
     }
 
     #[test]

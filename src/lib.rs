@@ -104,6 +104,16 @@ pub fn check(config: &Path) -> anyhow::Result<String> {
         p.dataset.municipalities.len()
     ));
     s.push_str(&format!("result rows: {}\n", res.rows().count()));
+    if !p.dataset.skipped.is_empty() {
+        s.push_str("skipped rows of areas that are not municipalities:\n");
+        for (file, areas) in &p.dataset.skipped {
+            let listed: Vec<String> = areas
+                .iter()
+                .map(|(a, n)| format!("{a} ({n} row{})", if *n == 1 { "" } else { "s" }))
+                .collect();
+            s.push_str(&format!("  {file}: {}\n", listed.join(", ")));
+        }
+    }
     if let Some(m) = &res.model {
         s.push_str(&format!("model fits for {}:\n", res.current));
         for f in m.fits.iter().filter(|f| f.period == res.current) {
@@ -111,6 +121,14 @@ pub fn check(config: &Path) -> anyhow::Result<String> {
                 "  {}: R² = {:.4}, adjusted R² = {:.4}, LOO RMSE = {:.4} pp, n = {}, parameters = {}\n",
                 f.group, f.r2, f.adj_r2, f.loo_rmse, f.n, f.parameters
             ));
+            if f.sources.iter().any(|x| x.time != "alle perioder") {
+                let used: Vec<String> = f
+                    .sources
+                    .iter()
+                    .map(|x| format!("{} {}", x.variable, x.time))
+                    .collect();
+                s.push_str(&format!("    rammevilkår from: {}\n", used.join(", ")));
+            }
         }
     }
     s.push_str(&format!("input hash: {}", p.manifest.input_hash));

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use super::raw::{GroupConfig, InputConfig, RawConfig};
 use super::{
-    Comparison, Config, Expected, Group, Input, InputFile, InputFormat, InputKind, InputRole,
-    Location, Method, Mode, ModelSpec, Origin, Report,
+    Comparison, Config, Decimal, Derived, Expected, Group, Input, InputFile, InputFormat,
+    InputKind, InputRole, Location, Method, Mode, ModelSpec, Origin, Report, Unit,
 };
 use crate::error::{input_error, line_col};
 use crate::keys::{GroupId, Kommunekode, Period};
@@ -124,7 +124,9 @@ pub(super) fn parse(text: &str, path: &Path) -> anyhow::Result<Config> {
     texts(&src, &raw)?;
     let expected = expected(&src, &raw, &groups, &inputs)?;
     let comparison = comparison(&src, &raw)?;
+    let derived = derived(&src, &raw)?;
     Ok(Config {
+        derived,
         origin: Origin {
             path: path.to_path_buf(),
             text: text.to_string(),
@@ -197,6 +199,41 @@ fn input(src: &Src, i: usize, inp: &InputConfig) -> anyhow::Result<Input> {
             };
             InputKind::Csv { delimiter, decimal }
         }
+        InputFormat::Long => {
+            let delimiter = match &inp.delimiter {
+                None => b',',
+                Some(d) if d.get_ref() == ";" || d.get_ref() == "," => d.get_ref().as_bytes()[0],
+                Some(d) => {
+                    return Err(src.error_at(
+                        d.span(),
+                        format!(
+                            "{key}.delimiter: expected \";\" or \",\", found {:?}",
+                            d.get_ref()
+                        ),
+                    ))
+                }
+            };
+            InputKind::Long {
+                delimiter,
+                decimal: inp.decimal.unwrap_or(Decimal::Point),
+            }
+        }
+        InputFormat::Statbank | InputFormat::Jobindsats => {
+            if let Some(d) = &inp.delimiter {
+                return Err(src.error_at(
+                    d.span(),
+                    format!(
+                        "{key}.delimiter: the {:?} format has its own delimiter",
+                        inp.format
+                    ),
+                ));
+            }
+            if inp.format == InputFormat::Statbank {
+                InputKind::Statbank
+            } else {
+                InputKind::Jobindsats
+            }
+        }
         InputFormat::Xlsx | InputFormat::JobindsatsJson => {
             if let Some(d) = &inp.delimiter {
                 return Err(src.error_at(
@@ -220,7 +257,10 @@ fn input(src: &Src, i: usize, inp: &InputConfig) -> anyhow::Result<Input> {
             format!("{key}: a jobindsats-json input has role \"benchmark\""),
         ));
     }
+    let dimensional = kind.is_dimensional();
+    dimensional_keys(src, &key, inp, dimensional)?;
     if inp.format != InputFormat::JobindsatsJson
+        && !dimensional
         && inp.columns.kommunekode.is_none()
         && inp.columns.kommune.is_none()
     {
@@ -240,6 +280,18 @@ fn input(src: &Src, i: usize, inp: &InputConfig) -> anyhow::Result<Input> {
         Some(p) => Some(src.period(&format!("{key}.period"), p.span(), p.get_ref())?),
         None => None,
     };
+    let periods = inp
+        .periods
+        .iter()
+        .map(|p| src.period(&format!("{key}.periods"), p.span(), p.get_ref()))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let hours_per_week = inp.hours_per_week.unwrap_or(37.0);
+    if !(hours_per_week.is_finite() && hours_per_week > 0.0 && hours_per_week <= 168.0) {
+        return Err(src.error_at(
+            inp.path.span(),
+            format!("{key}.hours-per-week: expected a number of hours from 0 to 168, found {hours_per_week}"),
+        ));
+    }
     Ok(Input {
         file: InputFile {
             written: inp.path.get_ref().clone(),
@@ -250,7 +302,128 @@ fn input(src: &Src, i: usize, inp: &InputConfig) -> anyhow::Result<Input> {
         period,
         columns: inp.columns.clone(),
         variables: inp.variables.clone(),
+        select: inp
+            .select
+            .iter()
+            .map(|(k, v)| (k.clone(), v.values()))
+            .collect(),
+        variable: inp.variable.as_ref().map(|v| v.get_ref().clone()),
+        benefit: inp.benefit.clone(),
+        value: inp.value.clone(),
+        unit: inp.unit,
+        hours_per_week,
+        periods,
+        at: src.at(inp.path.span()),
     })
+}
+
+/// The keys only dimensional inputs (StatBank, long, jobindsats tables) have, and what they
+/// need: a rammevilkår input names its variable; a benchmark input a benefit column or value.
+fn dimensional_keys(
+    src: &Src,
+    key: &str,
+    inp: &InputConfig,
+    dimensional: bool,
+) -> anyhow::Result<()> {
+    let at = inp.path.span();
+    if !dimensional {
+        let stray = [
+            ("select", !inp.select.is_empty()),
+            ("variable", inp.variable.is_some()),
+            ("benefit", inp.benefit.is_some()),
+            ("value", inp.value.is_some()),
+            (
+                "unit",
+                inp.unit != Unit::Persons && inp.format == InputFormat::JobindsatsJson,
+            ),
+            ("periods", !inp.periods.is_empty()),
+        ];
+        if let Some((k, _)) = stray.iter().find(|(_, set)| *set) {
+            return Err(src.error_at(
+                at,
+                format!("{key}.{k}: only statbank, long and jobindsats inputs take `{k}`"),
+            ));
+        }
+        return Ok(());
+    }
+    if let Some((k, vals)) = inp.select.iter().find(|(_, v)| v.values().is_empty()) {
+        let _ = vals;
+        return Err(src.error_at(at, format!("{key}.select.{k}: select at least one value")));
+    }
+    match inp.role {
+        InputRole::Rammevilkaar => match &inp.variable {
+            None => Err(src.error_at(
+                at,
+                format!(
+                    "{key}: a {:?} rammevilkår input needs `variable`, the variable's name",
+                    inp.format
+                ),
+            )),
+            Some(v) if v.get_ref().trim().is_empty() => {
+                Err(src.error_at(v.span(), format!("{key}.variable: the name is empty")))
+            }
+            Some(_) => Ok(()),
+        },
+        InputRole::Benchmark => {
+            if inp.benefit.is_none() && inp.columns.benefit.is_none() && inp.columns.group.is_none()
+            {
+                Err(src.error_at(
+                    at,
+                    format!("{key}: name the benefit every row counts (`benefit = \"…\"`) or the column that holds it (`columns.benefit`)"),
+                ))
+            } else if inp.format == InputFormat::Long {
+                Err(src.error_at(
+                    at,
+                    format!("{key}: a long input holds one rammevilkår variable (role = \"rammevilkaar\") or the population"),
+                ))
+            } else {
+                Ok(())
+            }
+        }
+        InputRole::Population => Ok(()),
+    }
+}
+
+/// `[[data.derived]]`: names new and non-empty, parts given, a finite non-zero scale.
+fn derived(src: &Src, raw: &RawConfig) -> anyhow::Result<Vec<Derived>> {
+    let mut out: Vec<Derived> = Vec::new();
+    for (i, d) in raw.data.derived.iter().enumerate() {
+        let key = format!("data.derived[{}]", i + 1);
+        let name = d.name.get_ref().trim().to_string();
+        let at = d.name.span();
+        if name.is_empty() {
+            return Err(src.error_at(at, format!("{key}.name: the name is empty")));
+        }
+        if out.iter().any(|o| o.name == name) {
+            return Err(src.error_at(at, format!("{key}.name: {name:?} is derived twice")));
+        }
+        if d.numerator.is_empty() || d.denominator.is_empty() {
+            return Err(src.error_at(
+                at,
+                format!("{key}: `numerator` and `denominator` each name at least one variable"),
+            ));
+        }
+        if d.numerator.iter().chain(&d.denominator).any(|v| *v == name) {
+            return Err(src.error_at(at, format!("{key}: {name:?} cannot be derived from itself")));
+        }
+        if !d.scale.is_finite() || d.scale == 0.0 {
+            return Err(src.error_at(
+                at,
+                format!(
+                    "{key}.scale: expected a finite number other than 0, found {}",
+                    d.scale
+                ),
+            ));
+        }
+        out.push(Derived {
+            name,
+            numerator: d.numerator.clone(),
+            denominator: d.denominator.clone(),
+            scale: d.scale,
+            at: src.at(at),
+        });
+    }
+    Ok(out)
 }
 
 fn groups(src: &Src, raw: &[GroupConfig]) -> anyhow::Result<Vec<Group>> {
@@ -461,6 +634,7 @@ fn expected(
         mode: e.mode,
         calibrate: e.calibrate,
         specs,
+        lag_years: e.lag_years,
     })
 }
 

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 pub use raw::{
     ColumnMap, ComparisonKind, ConfidenceSets, Decimal, InputFormat, InputRole, Method, Mode,
-    PresentationConfig, RankingConfig,
+    PresentationConfig, RankingConfig, Unit,
 };
 
 use crate::error::input_error;
@@ -29,6 +29,8 @@ pub struct Config {
     pub municipalities: Option<InputFile>,
     /// `[[data.inputs]]`, in config order.
     pub inputs: Vec<Input>,
+    /// `[[data.derived]]`, in config order.
+    pub derived: Vec<Derived>,
     /// Benefit groups in config order.
     pub groups: Vec<Group>,
     /// `[expected]`.
@@ -99,6 +101,28 @@ pub enum InputKind {
         /// How numbers in text cells are written, when stated.
         decimal: Option<Decimal>,
     },
+    /// A StatBank API CSV export.
+    Statbank,
+    /// `municipality,year,value`.
+    Long {
+        /// `b','` (default) or `b';'`.
+        delimiter: u8,
+        /// How numbers are written (default: point).
+        decimal: Decimal,
+    },
+    /// A jobindsats API export of any table (v2 JSON, v3 JSON or CSV, told apart by content).
+    Jobindsats,
+}
+
+impl InputKind {
+    /// Formats whose rows are (area, time, other dimensions…, value): StatBank, long and the
+    /// jobindsats tables. Their time may be a year, quarter or month, not only a period.
+    pub fn is_dimensional(&self) -> bool {
+        matches!(
+            self,
+            InputKind::Statbank | InputKind::Long { .. } | InputKind::Jobindsats
+        )
+    }
 }
 
 /// One `[[data.inputs]]`, checked.
@@ -115,6 +139,33 @@ pub struct Input {
     pub columns: ColumnMap,
     /// Rammevilkår columns to read (default: every non-key column).
     pub variables: Option<Vec<String>>,
+    /// Dimensional inputs: the values kept per other column, in config order.
+    pub select: Vec<(String, Vec<String>)>,
+    /// Dimensional rammevilkår inputs: the variable's name.
+    pub variable: Option<String>,
+    /// Dimensional benchmark inputs: the benefit of every row, when no column names it.
+    pub benefit: Option<String>,
+    /// Dimensional inputs: the value column, when not the format's default.
+    pub value: Option<String>,
+    /// What an actual figure counts.
+    pub unit: Unit,
+    /// Hours of a full-time week, for `unit = "hours"`.
+    pub hours_per_week: f64,
+    /// Extra periods to form from quarters, months or years.
+    pub periods: Vec<Period>,
+    /// Where the input's `path` is written, for messages about the input as a whole.
+    pub at: Location,
+}
+
+/// `[[data.derived]]`, checked: scale × Σ numerator ÷ Σ denominator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Derived {
+    pub name: String,
+    pub numerator: Vec<String>,
+    pub denominator: Vec<String>,
+    pub scale: f64,
+    /// Where it is written.
+    pub at: Location,
 }
 
 /// A benefit group, checked.
@@ -162,6 +213,8 @@ pub struct Expected {
     pub calibrate: bool,
     /// Model mode: every ordinary group's variables and method.
     pub specs: BTreeMap<GroupId, ModelSpec>,
+    /// Years between a rammevilkår value's end and the period's end, at least.
+    pub lag_years: u8,
 }
 
 /// `[comparison]`, checked.

@@ -61,6 +61,9 @@ pub struct DataConfig {
     pub municipalities: Option<Spanned<PathBuf>>,
     /// The input files, read in order into one dataset.
     pub inputs: Vec<InputConfig>,
+    /// Rammevilkår variables computed from other variables.
+    #[serde(default)]
+    pub derived: Vec<DerivedConfig>,
 }
 
 /// Input file formats.
@@ -73,6 +76,43 @@ pub enum InputFormat {
     Csv,
     /// An Excel workbook sheet with a column mapping.
     Xlsx,
+    /// Statistics Denmark's StatBank API CSV export (and its BULK variant), as delivered.
+    Statbank,
+    /// One variable per file: `municipality,year,value`.
+    Long,
+    /// A jobindsats API export of any table: v2 JSON, v3 JSON or the API's CSV.
+    Jobindsats,
+}
+
+/// What the value of a StatBank, long or jobindsats input counts, for actual figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Unit {
+    /// Full-time persons (fuldtidspersoner), as AUK01 and jobindsats give them.
+    #[default]
+    Persons,
+    /// Benefit weeks in the time unit: persons = weeks ÷ the unit's weeks (52 a year).
+    Weeks,
+    /// Benefit hours in the time unit (activation): persons = hours ÷ `hours-per-week` ÷ weeks.
+    Hours,
+}
+
+/// One value or several, for `select`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    /// The values as a list.
+    pub fn values(&self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
 }
 
 /// What an input file holds.
@@ -128,6 +168,51 @@ pub struct InputConfig {
     /// used as a key.
     #[serde(default)]
     pub variables: Option<Vec<String>>,
+    /// StatBank and jobindsats: the values kept of each other dimension, by label or code
+    /// (`KØN = "Total"`, `ALDER = ["16 år", "17 år"]`); several selected values are summed.
+    #[serde(default)]
+    pub select: BTreeMap<String, OneOrMany>,
+    /// StatBank and long inputs with `role = "rammevilkaar"`: the variable's name. Required.
+    #[serde(default)]
+    pub variable: Option<Spanned<String>>,
+    /// StatBank and jobindsats benchmark inputs without a benefit column: the benefit every row
+    /// counts (matched against the groups' `benefits`), e.g. "Førtidspension".
+    #[serde(default)]
+    pub benefit: Option<String>,
+    /// StatBank and jobindsats: the value column. Default: `INDHOLD` (StatBank), "Antal
+    /// fuldtidspersoner" (jobindsats), `value` (long).
+    #[serde(default)]
+    pub value: Option<String>,
+    /// What an actual figure counts: `persons` (default), `weeks` or `hours`.
+    #[serde(default)]
+    pub unit: Unit,
+    /// With `unit = "hours"`: the hours of one full-time week. Default: 37.
+    #[serde(default)]
+    pub hours_per_week: Option<f64>,
+    /// Inputs by quarter, month or year: the periods to form (each the mean over its quarters
+    /// or months), besides the report and comparison periods and those of the other inputs.
+    #[serde(default)]
+    pub periods: Vec<Spanned<String>>,
+}
+
+/// `[[data.derived]]`: a rammevilkår variable computed from others, per municipality and year:
+/// scale × Σ numerator ÷ Σ denominator.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct DerivedConfig {
+    /// The new variable's name. Required.
+    pub name: Spanned<String>,
+    /// Variables summed above the line. Required.
+    pub numerator: Vec<String>,
+    /// Variables summed below the line. Required.
+    pub denominator: Vec<String>,
+    /// Factor, e.g. 100 for a percentage. Default: 1.
+    #[serde(default = "one")]
+    pub scale: f64,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 /// Column mapping for CSV and XLSX inputs: the header text of each column.
@@ -227,6 +312,11 @@ pub struct ExpectedConfig {
     /// Model mode: per-group overrides, keyed by group id.
     #[serde(default)]
     pub groups: BTreeMap<String, GroupModelConfig>,
+    /// Model mode, rammevilkår given by year, quarter or month: each period uses each
+    /// variable's latest value ending at least this many years before the period ends.
+    /// Default: 0 (the latest at or before the period's end).
+    #[serde(default)]
+    pub lag_years: u8,
 }
 
 /// `[expected.groups.<id>]`.

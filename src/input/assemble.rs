@@ -4,9 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use super::{Dataset, InputFile, Municipality, Record, RowPeriod, Scope};
+use super::dimensional::Observations;
+use super::series::{derive, Series};
+use super::timed::TimedInput;
+use super::{Dataset, Figures, InputFile, Municipality, Record, RowPeriod, Scope};
 use crate::bail_input;
-use crate::config::{Config, InputRole};
+use crate::config::{Config, Input, InputRole};
 use crate::error::input_error;
 use crate::keys::{GroupId, Kommunekode, Period};
 
@@ -18,6 +21,8 @@ pub(super) struct Assembler<'a> {
     origins: BTreeMap<(Period, GroupId, Kommunekode), String>,
     /// (period, benefit, code) → where, for benefit-level duplicates.
     benefit_seen: BTreeMap<(Period, String, Kommunekode), String>,
+    /// Benchmark and population inputs by quarter, month or year, formed into periods last.
+    timed: Vec<TimedInput>,
 }
 
 impl<'a> Assembler<'a> {
@@ -35,7 +40,109 @@ impl<'a> Assembler<'a> {
             by_name,
             origins: BTreeMap::new(),
             benefit_seen: BTreeMap::new(),
+            timed: Vec::new(),
         }
+    }
+
+    /// Takes a dimensional input's observations: rammevilkår become a series; benchmark and
+    /// population figures wait until every input is read, to be formed into periods.
+    pub(super) fn observe(
+        &mut self,
+        input: &Input,
+        origin: &str,
+        obs: Observations,
+    ) -> anyhow::Result<()> {
+        if !obs.skipped.is_empty() {
+            self.ds.skipped.push((origin.to_string(), obs.skipped));
+        }
+        if input.role != InputRole::Rammevilkaar {
+            self.timed.push(TimedInput::new(origin, input, obs.rows)?);
+            return Ok(());
+        }
+        let name = input.variable.clone().unwrap_or_default();
+        if let Some(other) = self.ds.series.get(&name) {
+            return Err(self.cfg.error_at(
+                &input.at,
+                format!(
+                    "variable {name:?} is given by two inputs ({} and {origin})",
+                    other.origin
+                ),
+            ));
+        }
+        let mut series = Series {
+            origin: origin.to_string(),
+            values: BTreeMap::new(),
+        };
+        for o in obs.rows {
+            if o.value.is_some_and(|v| !v.is_finite()) {
+                bail_input!("{}: the value is not a finite number", o.at);
+            }
+            series
+                .values
+                .entry(o.time)
+                .or_default()
+                .insert(o.code, o.value);
+        }
+        self.ds.series.insert(name, series);
+        Ok(())
+    }
+
+    /// The periods timed inputs are formed into: every period of the other inputs, the
+    /// report's period and comparison period, and those an input asks for.
+    fn target_periods(&self) -> Vec<Period> {
+        let mut out: Vec<Period> = self.ds.figures.keys().map(|k| k.0.clone()).collect();
+        out.push(self.cfg.report.period.clone());
+        out.push(self.cfg.comparison_period());
+        out.extend(self.timed.iter().flat_map(|t| t.periods.iter().cloned()));
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Forms every timed input's figures for every target period, as rows of their period.
+    fn form_timed(&mut self) -> anyhow::Result<()> {
+        let targets = self.target_periods();
+        let timed = std::mem::take(&mut self.timed);
+        for t in &timed {
+            for period in &targets {
+                for f in t.form(period)? {
+                    let mut rec = Record {
+                        at: f.at,
+                        kommunekode: Some(f.code.to_string()),
+                        period: Some(RowPeriod::Checked(period.clone())),
+                        ..Record::default()
+                    };
+                    rec.period_at = rec.at.clone();
+                    match t.role {
+                        InputRole::Population => {
+                            rec.figures = Figures {
+                                population: Some(f.value),
+                                ..Figures::default()
+                            }
+                        }
+                        _ => {
+                            rec.figures = Figures {
+                                actual: Some(f.value),
+                                ..Figures::default()
+                            };
+                            let name = f.benefit.unwrap_or_default();
+                            let is_benefit = self
+                                .cfg
+                                .groups
+                                .iter()
+                                .any(|g| g.benefits.iter().any(|b| *b == name));
+                            if !is_benefit && self.cfg.groups.iter().any(|g| g.matches(&name)) {
+                                rec.group = Some(name);
+                            } else {
+                                rec.benefit = Some(name);
+                            }
+                        }
+                    }
+                    self.apply(t.role, rec)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     fn code(&self, rec: &Record) -> anyhow::Result<Kommunekode> {
@@ -219,6 +326,8 @@ impl<'a> Assembler<'a> {
     }
 
     pub(super) fn finish(mut self, files: Vec<InputFile>) -> anyhow::Result<Dataset> {
+        self.form_timed()?;
+        derive(self.cfg, &mut self.ds.series)?;
         if self.ds.figures.is_empty() {
             bail_input!("the inputs hold no benchmark rows");
         }

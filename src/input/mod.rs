@@ -4,12 +4,19 @@
 //! Every reader has the same shape: bytes, the file's name for messages, and the checked input
 //! config in; records out.
 
+mod areas;
 mod assemble;
+mod dimensional;
 mod jobindsats;
+mod jobindsats_table;
+mod long;
 mod municipalities;
 mod number;
 pub mod provenance;
+mod series;
+mod statbank;
 mod table;
+mod timed;
 mod xlsx;
 
 use std::collections::BTreeMap;
@@ -22,6 +29,10 @@ use crate::keys::{GroupId, Kommunekode, Period};
 pub use municipalities::{parse_municipalities, Municipality};
 pub use number::parse_number;
 pub use provenance::{sha256_hex, InputFile, Manifest};
+pub use series::{Design, Series, Source};
+
+pub(crate) use areas::Areas;
+pub(crate) use dimensional::Observations;
 
 /// The figures one input row gives for (period, group, municipality); any may be absent.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -67,8 +78,12 @@ pub struct Dataset {
     pub figures: BTreeMap<(Period, GroupId, Kommunekode), Figures>,
     /// (period, kommunekode) → population 16–66 from a population input.
     pub population: BTreeMap<(Period, Kommunekode), f64>,
-    /// (scope, kommunekode) → rammevilkår variables.
+    /// (scope, kommunekode) → rammevilkår variables, from tables by period or without time.
     pub rammevilkaar: BTreeMap<(Scope, Kommunekode), Variables>,
+    /// Rammevilkår variables by year (or quarter, or month), read or derived.
+    pub series: BTreeMap<String, Series>,
+    /// Per input file, the rows of areas that are not municipalities, skipped: area → rows.
+    pub skipped: Vec<(String, BTreeMap<String, usize>)>,
     /// Every input read, in config order (the municipality list first when configured).
     pub inputs: Vec<InputFile>,
 }
@@ -93,13 +108,6 @@ impl Dataset {
     /// A municipality's name, or "" for a code not in the list.
     pub fn name(&self, code: Kommunekode) -> &str {
         self.municipality(code).map_or("", |m| m.name.as_str())
-    }
-
-    /// Rammevilkår variables of a municipality for a period (period-specific rows win).
-    pub fn variables_for(&self, period: &Period, code: Kommunekode) -> Option<&Variables> {
-        self.rammevilkaar
-            .get(&(Scope::Period(period.clone()), code))
-            .or_else(|| self.rammevilkaar.get(&(Scope::AllPeriods, code)))
     }
 }
 
@@ -128,13 +136,30 @@ pub(crate) struct Record {
     pub variables: Variables,
 }
 
+/// What a reader produces: rows by period (Y30R21, CSV, XLSX) or summed observations by
+/// area and time (StatBank, long, jobindsats tables).
+pub(crate) enum Read {
+    Records(Vec<Record>),
+    Observations(Observations),
+}
+
 /// Reads one input's bytes with its format's reader.
-fn read(bytes: &[u8], shown: &str, input: &Input) -> anyhow::Result<Vec<Record>> {
-    match input.kind {
-        InputKind::JobindsatsJson => jobindsats::read(bytes, shown),
-        InputKind::Csv { .. } => table::read_csv(bytes, shown, input),
-        InputKind::Xlsx { .. } => xlsx::read_xlsx(bytes, shown, input),
-    }
+pub(crate) fn read(
+    bytes: &[u8],
+    shown: &str,
+    input: &Input,
+    areas: &Areas,
+) -> anyhow::Result<Read> {
+    Ok(match input.kind {
+        InputKind::JobindsatsJson => Read::Records(jobindsats::read(bytes, shown)?),
+        InputKind::Csv { .. } => Read::Records(table::read_csv(bytes, shown, input)?),
+        InputKind::Xlsx { .. } => Read::Records(xlsx::read_xlsx(bytes, shown, input)?),
+        InputKind::Statbank => Read::Observations(statbank::read(bytes, shown, input, areas)?),
+        InputKind::Long { .. } => Read::Observations(long::read(bytes, shown, input, areas)?),
+        InputKind::Jobindsats => {
+            Read::Observations(jobindsats_table::read(bytes, shown, input, areas)?)
+        }
+    })
 }
 
 /// The largest input file accepted (bytes). The whole of Denmark by municipality, benefit and
@@ -204,11 +229,18 @@ pub fn load_from(
         _ => municipalities::builtin()?,
     };
     check_klynger(cfg, &municipalities)?;
+    let areas = Areas::new(&municipalities);
     let mut assembler = assemble::Assembler::new(cfg, municipalities);
     for (input, bytes) in cfg.inputs.iter().zip(inputs) {
         files.push(InputFile::new(&input.file.written, bytes));
-        for rec in read(bytes, &input.file.path.display().to_string(), input)? {
-            assembler.apply(input.role, rec)?;
+        let shown = input.file.path.display().to_string();
+        match read(bytes, &shown, input, &areas)? {
+            Read::Records(recs) => {
+                for rec in recs {
+                    assembler.apply(input.role, rec)?;
+                }
+            }
+            Read::Observations(obs) => assembler.observe(input, &shown, obs)?,
         }
     }
     assembler.finish(files)

@@ -30,6 +30,12 @@ pub(crate) fn read_csv(bytes: &[u8], origin: &str, inp: &Input) -> anyhow::Resul
         InputKind::Csv { delimiter, decimal } => (delimiter, decimal),
         _ => (b';', Decimal::Point),
     };
+    map_table(csv_table(bytes, origin, delimiter)?, origin, inp, decimal)
+}
+
+/// A delimited text file as a [`Table`]: a UTF-8 byte-order mark dropped, CRLF or LF line
+/// ends, every row as long as the header, cells trimmed.
+pub(super) fn csv_table(bytes: &[u8], origin: &str, delimiter: u8) -> anyhow::Result<Table> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -71,7 +77,7 @@ pub(crate) fn read_csv(bytes: &[u8], origin: &str, inp: &Input) -> anyhow::Resul
             .collect();
         rows.push((format!("{origin}:{line}"), cells));
     }
-    map_table(Table { headers, rows }, origin, inp, decimal)
+    Ok(Table { headers, rows })
 }
 
 /// Column positions resolved from the header and the config's column names.

@@ -205,6 +205,61 @@ impl<'a> NoiseJson<'a> {
     }
 }
 
+/// `data/model-input.csv`: the exact design every model was fitted on — one row per
+/// (period, group, municipality) with the outcome share (pct.), the weight (population 16–66) and
+/// each variable's value beside the year (or period) it came from — so that anyone can refit
+/// the models with another package. Variables a group does not use are empty.
+pub fn model_input_csv(model: &crate::compute::model::ModelReport) -> anyhow::Result<Vec<u8>> {
+    let mut vars: Vec<&str> = Vec::new();
+    for f in &model.fits {
+        for s in &f.sources {
+            if !vars.contains(&s.variable.as_str()) {
+                vars.push(&s.variable);
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    for f in &model.fits {
+        let d = &f.design;
+        for (i, code) in d.codes.iter().enumerate() {
+            let mut row = vec![
+                f.period.to_string(),
+                f.group.to_string(),
+                code.to_string(),
+                d.share[i].to_string(),
+                d.weight[i].to_string(),
+            ];
+            for v in &vars {
+                match f.sources.iter().position(|s| s.variable == *v) {
+                    Some(j) => {
+                        row.push(d.values[i][j].to_string());
+                        row.push(f.sources[j].time.clone());
+                    }
+                    None => row.extend([String::new(), String::new()]),
+                }
+            }
+            rows.push(row);
+        }
+    }
+    // The header is built here, not split on commas: variable names may hold any character.
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let mut head: Vec<String> = ["period", "group", "kommunekode", "share_pct", "weight"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for v in &vars {
+        head.push(v.to_string());
+        head.push(format!("{v}_year"));
+    }
+    w.write_record(&head)?;
+    for r in rows {
+        w.write_record(&r)?;
+    }
+    w.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))
+}
+
 /// `data/`: results as CSV, JSON and XLSX, national totals, comparison groups, the model report
 /// and the manifest.
 pub struct DataFiles;
@@ -229,6 +284,7 @@ impl Renderer for DataFiles {
         ];
         if let Some(m) = &res.model {
             files.push(("data/model.json".into(), json(m)?));
+            files.push(("data/model-input.csv".into(), model_input_csv(m)?));
         }
         files.push(("data/noise.json".into(), json(&NoiseJson::new(cfg, res))?));
         Ok(files)

@@ -5,11 +5,10 @@ use nalgebra::{DMatrix, DVector};
 
 use super::logit::fractional_logit;
 use super::wls::{wls_with, WlsSolver};
-use super::{Coefficient, Fit, GroupFitReport};
+use super::{Coefficient, DesignRows, Fit, GroupFitReport};
 use crate::compute::base::Base;
 use crate::config::{Config, Method};
-use crate::error::input_error;
-use crate::input::Dataset;
+use crate::input::{Dataset, Source};
 use crate::keys::{GroupId, Period};
 
 /// The regression problem of one list: design (intercept first), outcome share as a fraction,
@@ -32,7 +31,7 @@ pub(super) fn fit_one(
     let spec = cfg
         .model_spec(group)
         .expect("checked config: every ordinary group has a model spec");
-    let prob = problem(ds, period, base, &spec.variables)?;
+    let (prob, sources) = problem(ds, period, base, &spec.variables, cfg.expected.lag_years)?;
     let fit = match spec.method {
         Method::Wls => fit_wls(&prob)?,
         Method::FractionalLogit => fit_logit(&prob)?,
@@ -64,38 +63,46 @@ pub(super) fn fit_one(
         calibration_factor: factor,
         iterations: fit.iterations,
         coefficients: coefficients(&prob.names, &fit, spec.method),
+        sources,
+        design: DesignRows {
+            codes: base.codes.clone(),
+            share: prob.share.iter().map(|s| s * 100.0).collect(),
+            weight: prob.w.iter().copied().collect(),
+            values: (0..prob.x.nrows())
+                .map(|i| (1..prob.x.ncols()).map(|j| prob.x[(i, j)]).collect())
+                .collect(),
+        },
     };
     Ok((report, expected, pred_var))
 }
 
-/// The design matrix from each municipality's rammevilkår for the period.
-fn problem(ds: &Dataset, period: &Period, base: &Base, vars: &[String]) -> anyhow::Result<Problem> {
+/// The design matrix from each municipality's rammevilkår for the period, and where each
+/// variable's values came from.
+fn problem(
+    ds: &Dataset,
+    period: &Period,
+    base: &Base,
+    vars: &[String],
+    lag: u8,
+) -> anyhow::Result<(Problem, Vec<Source>)> {
     let n = base.codes.len();
+    let design = ds.rammevilkaar_for(period, &base.codes, vars, lag)?;
     let mut x = DMatrix::zeros(n, vars.len() + 1);
-    for (i, &code) in base.codes.iter().enumerate() {
+    for (i, row) in design.values.iter().enumerate() {
         x[(i, 0)] = 1.0;
-        let values = ds.variables_for(period, code).ok_or_else(|| {
-            input_error(format!(
-                "no rammevilkår row for kommune {code} {}",
-                ds.name(code)
-            ))
-        })?;
-        for (j, v) in vars.iter().enumerate() {
-            x[(i, j + 1)] = *values.get(v).ok_or_else(|| {
-                input_error(format!(
-                    "the rammevilkår data has no variable {v:?} for kommune {code}"
-                ))
-            })?;
+        for (j, v) in row.iter().enumerate() {
+            x[(i, j + 1)] = *v;
         }
     }
-    Ok(Problem {
+    let prob = Problem {
         x,
         share: DVector::from_iterator(n, (0..n).map(|i| base.actual[i] / base.population[i])),
         w: DVector::from_column_slice(&base.population),
         names: std::iter::once("const".to_string())
             .chain(vars.iter().cloned())
             .collect(),
-    })
+    };
+    Ok((prob, design.sources))
 }
 
 /// WLS of the share in percent.

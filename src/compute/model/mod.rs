@@ -66,6 +66,23 @@ pub struct GroupFitReport {
     /// Coefficients, intercept first. The dependent variable is the share in percent (WLS) or
     /// the logit of the share as a fraction (fractional logit).
     pub coefficients: Vec<Coefficient>,
+    /// Which year (or quarter, or period) each variable's values came from.
+    pub sources: Vec<crate::input::Source>,
+    /// The data the model was fitted on (written as `data/model-input.csv`).
+    #[serde(skip)]
+    pub design: DesignRows,
+}
+
+/// The design of one fit, row by municipality.
+#[derive(Debug, Clone, Default)]
+pub struct DesignRows {
+    pub codes: Vec<crate::keys::Kommunekode>,
+    /// The outcome: actual ÷ population 16–66, in percent.
+    pub share: Vec<f64>,
+    /// The weight: population 16–66.
+    pub weight: Vec<f64>,
+    /// Every variable's value, in the order of the coefficients after the intercept.
+    pub values: Vec<Vec<f64>>,
 }
 
 /// `data/model.json`.
