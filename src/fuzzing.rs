@@ -16,6 +16,12 @@ pub enum Reader {
     Csv,
     /// An XLSX workbook.
     Xlsx,
+    /// A StatBank CSV export (benchmark figures by quarter, a benefit column).
+    Statbank,
+    /// A long `municipality,year,value` file (population by year).
+    Long,
+    /// A jobindsats table export: v2 JSON, v3 JSON or CSV.
+    JobindsatsTable,
 }
 
 /// The config parser and checker on arbitrary text.
@@ -32,7 +38,7 @@ fn fixture_dir() -> &'static PathBuf {
     DIR.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("kommunebench-fuzz-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp folder");
-        for f in ["x.jsonl", "x.csv", "x.xlsx"] {
+        for f in ["x.jsonl", "x.csv", "x.xlsx", "s.csv", "l.csv", "j.json"] {
             std::fs::write(dir.join(f), b"").expect("fixture file");
         }
         dir
@@ -40,7 +46,7 @@ fn fixture_dir() -> &'static PathBuf {
 }
 
 fn fixture(reader: Reader) -> &'static Config {
-    static CONFIGS: OnceLock<[Config; 3]> = OnceLock::new();
+    static CONFIGS: OnceLock<[Config; 6]> = OnceLock::new();
     let configs = CONFIGS.get_or_init(|| {
         let dir = fixture_dir();
         let parse = |input: String| {
@@ -51,12 +57,18 @@ fn fixture(reader: Reader) -> &'static Config {
             parse("format = \"jobindsats-json\"\npath = \"x.jsonl\"\n".into()),
             parse(format!("format = \"csv\"\npath = \"x.csv\"\ndelimiter = \";\"\ndecimal = \"comma\"\n{COLUMNS}")),
             parse(format!("format = \"xlsx\"\npath = \"x.xlsx\"\ndecimal = \"comma\"\n{COLUMNS}")),
+            parse("format = \"statbank\"\npath = \"s.csv\"\nperiods = [\"2022QMAT02\"]\n[data.inputs.columns]\nbenefit = \"YDELSESTYPE\"\n[data.inputs.select]\n\"KØN\" = \"Total\"\n".into()),
+            parse("format = \"long\"\nrole = \"population\"\npath = \"l.csv\"\n".into()),
+            parse("format = \"jobindsats\"\npath = \"j.json\"\nbenefit = \"kontanthjælp\"\nunit = \"weeks\"\n".into()),
         ]
     });
     match reader {
         Reader::JobindsatsJson => &configs[0],
         Reader::Csv => &configs[1],
         Reader::Xlsx => &configs[2],
+        Reader::Statbank => &configs[3],
+        Reader::Long => &configs[4],
+        Reader::JobindsatsTable => &configs[5],
     }
 }
 

@@ -164,7 +164,7 @@ impl Period {
                     .collect(),
             ),
             Span::Quarter(_) => {
-                if (months[0].1 - 1) % 3 != 0 || months.len() % 3 != 0 {
+                if !(months[0].1 - 1).is_multiple_of(3) || !months.len().is_multiple_of(3) {
                     return None;
                 }
                 Some(

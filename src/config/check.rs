@@ -223,8 +223,8 @@ fn input(src: &Src, i: usize, inp: &InputConfig) -> anyhow::Result<Input> {
                 return Err(src.error_at(
                     d.span(),
                     format!(
-                        "{key}.delimiter: the {:?} format has its own delimiter",
-                        inp.format
+                        "{key}.delimiter: the {} format has its own delimiter",
+                        inp.format.name()
                     ),
                 ));
             }
@@ -355,8 +355,8 @@ fn dimensional_keys(
             None => Err(src.error_at(
                 at,
                 format!(
-                    "{key}: a {:?} rammevilkår input needs `variable`, the variable's name",
-                    inp.format
+                    "{key}: a {} rammevilkår input needs `variable`, the variable's name",
+                    inp.format.name()
                 ),
             )),
             Some(v) if v.get_ref().trim().is_empty() => {

@@ -84,6 +84,20 @@ pub enum InputFormat {
     Jobindsats,
 }
 
+impl InputFormat {
+    /// The name as written in the config.
+    pub fn name(self) -> &'static str {
+        match self {
+            InputFormat::JobindsatsJson => "jobindsats-json",
+            InputFormat::Csv => "csv",
+            InputFormat::Xlsx => "xlsx",
+            InputFormat::Statbank => "statbank",
+            InputFormat::Long => "long",
+            InputFormat::Jobindsats => "jobindsats",
+        }
+    }
+}
+
 /// What the value of a StatBank, long or jobindsats input counts, for actual figures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]

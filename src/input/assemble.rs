@@ -126,11 +126,8 @@ impl<'a> Assembler<'a> {
                                 ..Figures::default()
                             };
                             let name = f.benefit.unwrap_or_default();
-                            let is_benefit = self
-                                .cfg
-                                .groups
-                                .iter()
-                                .any(|g| g.benefits.iter().any(|b| *b == name));
+                            let is_benefit =
+                                self.cfg.groups.iter().any(|g| g.benefits.contains(&name));
                             if !is_benefit && self.cfg.groups.iter().any(|g| g.matches(&name)) {
                                 rec.group = Some(name);
                             } else {

@@ -137,8 +137,8 @@ impl Dataset {
         let mut sources = Vec::with_capacity(vars.len());
         for (j, var) in vars.iter().enumerate() {
             let time = match self.series.get(var) {
-                Some(s) => self.from_series(var, s, period, codes, lag, &mut values, j)?,
-                None => self.from_table(var, period, codes, &mut values, j)?,
+                Some(s) => self.series_values(var, s, period, codes, lag, &mut values, j)?,
+                None => self.table_values(var, period, codes, &mut values, j)?,
             };
             sources.push(Source {
                 variable: var.clone(),
@@ -149,7 +149,7 @@ impl Dataset {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn from_series(
+    fn series_values(
         &self,
         var: &str,
         s: &Series,
@@ -188,7 +188,7 @@ impl Dataset {
         Ok(time.label().to_string())
     }
 
-    fn from_table(
+    fn table_values(
         &self,
         var: &str,
         period: &Period,

@@ -37,13 +37,17 @@ pub(crate) fn read_csv(bytes: &[u8], origin: &str, inp: &Input) -> anyhow::Resul
 /// ends, every row as long as the header, cells trimmed.
 pub(super) fn csv_table(bytes: &[u8], origin: &str, delimiter: u8) -> anyhow::Result<Table> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    // The line from the byte offset: the csv crate counts a CRLF file's lines one short.
+    let mut lines = LineIndex::new(bytes);
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(true)
         .flexible(false)
         .from_reader(bytes);
     let csv_err = |e: csv::Error| {
-        let line = e.position().map(|p| p.line()).unwrap_or(0);
+        let line = e
+            .position()
+            .map_or(0, |p| LineIndex::new(bytes).line(p.byte()));
         let msg = match e.kind() {
             csv::ErrorKind::Utf8 { .. } => "the file is not valid UTF-8".to_string(),
             csv::ErrorKind::UnequalLengths {
@@ -64,7 +68,7 @@ pub(super) fn csv_table(bytes: &[u8], origin: &str, delimiter: u8) -> anyhow::Re
     let mut rows = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(csv_err)?;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let line = rec.position().map_or(0, |p| lines.line(p.byte()));
         let cells = rec
             .iter()
             .map(|c| {
@@ -78,6 +82,42 @@ pub(super) fn csv_table(bytes: &[u8], origin: &str, delimiter: u8) -> anyhow::Re
         rows.push((format!("{origin}:{line}"), cells));
     }
     Ok(Table { headers, rows })
+}
+
+/// Byte offset → 1-based line, for offsets that only grow (one pass over the bytes).
+struct LineIndex<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: usize,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(bytes: &'a [u8]) -> LineIndex<'a> {
+        LineIndex {
+            bytes,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    fn line(&mut self, byte: u64) -> usize {
+        let mut to = (byte as usize).min(self.bytes.len());
+        // After a CRLF record the reader's offset is at the LF it has not consumed yet.
+        while to < self.bytes.len() && matches!(self.bytes[to], b'\r' | b'\n') {
+            to += 1;
+        }
+        if to < self.at {
+            // Not expected (offsets grow), but never wrong: count from the start.
+            self.at = 0;
+            self.line = 1;
+        }
+        self.line += self.bytes[self.at..to]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.at = to;
+        self.line
+    }
 }
 
 /// Column positions resolved from the header and the config's column names.

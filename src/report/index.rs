@@ -34,6 +34,23 @@ pub struct IndexView {
     pub municipalities: Vec<Link>,
     /// Model report, formatted, in model mode.
     pub model: Option<Vec<ModelFitView>>,
+    /// Model mode: which year each rammevilkår variable came from, per period.
+    pub model_years: Option<ModelYears>,
+}
+
+/// Which year (or quarter) each variable's values came from, by period.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelYears {
+    /// Period labels in Danish, oldest first.
+    pub periods: Vec<String>,
+    pub rows: Vec<YearRow>,
+}
+
+/// One variable's years, one per period.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearRow {
+    pub variable: String,
+    pub times: Vec<String>,
 }
 
 /// A link to a municipality page.
@@ -75,6 +92,8 @@ pub struct CoefView {
     pub t: String,
     /// The other standard error (robust for WLS, conventional for fractional logit).
     pub other_std_error: String,
+    /// The year (or quarter, or period) the variable's values came from; empty for the constant.
+    pub time: String,
 }
 
 impl ViewBuilder<'_> {
@@ -156,7 +175,34 @@ impl ViewBuilder<'_> {
             rankings,
             municipalities,
             model: self.model_view(),
+            model_years: self.model_years(),
         }
+    }
+
+    fn model_years(&self) -> Option<ModelYears> {
+        let report = self.res.model.as_ref()?;
+        let periods = self.res.periods.clone();
+        let mut rows: Vec<YearRow> = Vec::new();
+        for f in &report.fits {
+            let col = periods.iter().position(|p| *p == f.period)?;
+            for s in &f.sources {
+                let row = match rows.iter().position(|r| r.variable == s.variable) {
+                    Some(i) => &mut rows[i],
+                    None => {
+                        rows.push(YearRow {
+                            variable: s.variable.clone(),
+                            times: vec![String::new(); periods.len()],
+                        });
+                        rows.last_mut().expect("pushed")
+                    }
+                };
+                row.times[col] = s.time.clone();
+            }
+        }
+        Some(ModelYears {
+            periods: periods.iter().map(|p| p.short()).collect(),
+            rows,
+        })
     }
 
     fn model_view(&self) -> Option<Vec<ModelFitView>> {
@@ -200,6 +246,11 @@ impl ViewBuilder<'_> {
                             estimate: number(c.estimate, 4),
                             std_error: number(c.std_error, 4),
                             t: number(c.t, 2),
+                            time: f
+                                .sources
+                                .iter()
+                                .find(|s| s.variable == c.name)
+                                .map_or(String::new(), |s| s.time.clone()),
                             other_std_error: number(
                                 match f.method {
                                     Method::Wls => c.robust_std_error,

@@ -2,6 +2,7 @@
 
 mod calibration;
 mod common;
+mod dst;
 mod errors;
 mod html;
 mod inputs;
