@@ -119,6 +119,12 @@ pub struct Row {
     /// gap × the configured annual cost per full-time person, in DKK million (METHOD.md §6).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub potential_mkr: Option<f64>,
+    /// Model mode: the lowest and highest place across the alternative specifications (each
+    /// variable left out, the other method) and the main model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model_rank_low: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model_rank_high: Option<u32>,
 }
 
 /// "Hele landet" for one (period, group).

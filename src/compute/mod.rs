@@ -13,7 +13,10 @@ pub mod noise;
 pub mod peers;
 pub mod random;
 pub mod rank;
+pub mod sensitivity;
+pub mod stats;
 pub mod uncertainty;
+pub mod versus;
 
 use std::collections::BTreeMap;
 
@@ -48,6 +51,9 @@ pub struct Results {
     pub model: Option<ModelReport>,
     /// The overdispersion φ of every group's noise model.
     pub noise: Vec<Overdispersion>,
+    /// Model mode with the ministry's expected figures in the data: both side by side, by
+    /// period then group.
+    pub versus: Vec<versus::Versus>,
     #[serde(skip)]
     index: BTreeMap<(Period, GroupId), usize>,
 }
@@ -68,6 +74,13 @@ impl Results {
     /// Every row, by period, group (config order) and kommunekode.
     pub fn rows(&self) -> impl Iterator<Item = &Row> {
         self.lists.iter().flat_map(|l| l.rows.iter())
+    }
+
+    /// The comparison with the ministry of (period, group), when there is one.
+    pub fn versus(&self, period: &Period, group: &GroupId) -> Option<&versus::Versus> {
+        self.versus
+            .iter()
+            .find(|v| &v.period == period && &v.group == group)
     }
 
     /// The municipalities of the current period's lists.
@@ -100,7 +113,7 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
     }
 
     // Expected shares (pct.) per list, plus resampled expected shares in model mode.
-    let (expected, pred_var, report) = match cfg.expected.mode {
+    let (expected, pred_var, mut report) = match cfg.expected.mode {
         Mode::Supplied => {
             let mut expected = BTreeMap::new();
             for (key, base) in &bases {
@@ -144,11 +157,47 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
         .collect();
     let (noise, uncertain) = uncertainty::assess(&cfg.ranking, &groups, &current, &inputs);
 
+    // Model mode: the ranks under the other specifications, and the ministry's beside them.
+    let mut ranges: BTreeMap<(Period, GroupId), Vec<(u32, u32)>> = BTreeMap::new();
+    let mut versus = Vec::new();
+    if let Some(report) = report.as_mut() {
+        let alt = sensitivity::alternatives(cfg, ds, &periods, &bases)?;
+        for (key, r) in keys.iter().zip(&ranked) {
+            if let Some(a) = alt.ranks.get(key) {
+                ranges.insert(key.clone(), sensitivity::ranges(&r.ranks, a));
+                if key.0 == current {
+                    report.specifications.extend(sensitivity::summaries(
+                        &key.1,
+                        &alt.labels,
+                        &r.ranks,
+                        a,
+                    ));
+                }
+            }
+            versus.extend(versus::versus(
+                (&key.0, &key.1),
+                &bases[key],
+                &r.figures,
+                &r.ranks,
+            ));
+        }
+    }
+
     let lists = keys
         .iter()
         .zip(&ranked)
         .zip(&uncertain)
-        .map(|((key, r), u)| finish(cfg, ds, (&key.0, &key.1), &bases[key], r, u))
+        .map(|((key, r), u)| {
+            finish(
+                cfg,
+                ds,
+                (&key.0, &key.1),
+                &bases[key],
+                r,
+                u,
+                ranges.get(key),
+            )
+        })
         .collect();
     Ok(Results {
         current,
@@ -158,6 +207,7 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
         lists,
         model: report,
         noise,
+        versus,
         index,
     })
 }
@@ -280,6 +330,7 @@ fn finish(
     base: &Base,
     r: &Ranked,
     u: &ListUncertainty,
+    model_ranges: Option<&Vec<(u32, u32)>>,
 ) -> RankedList {
     let imp = u.improvement.as_ref();
     let rows = base
@@ -314,6 +365,8 @@ fn finish(
                     .presentation
                     .cost_per_person
                     .map(|c| list::potential_mkr(f.gap, c)),
+                model_rank_low: model_ranges.map(|m| m[i].0),
+                model_rank_high: model_ranges.map(|m| m[i].1),
             }
         })
         .collect();

@@ -635,6 +635,7 @@ fn expected(
         calibrate: e.calibrate,
         specs,
         lag_years: e.lag_years,
+        labels: e.labels.clone(),
     })
 }
 

@@ -215,6 +215,8 @@ pub struct Expected {
     pub specs: BTreeMap<GroupId, ModelSpec>,
     /// Years between a rammevilkår value's end and the period's end, at least.
     pub lag_years: u8,
+    /// Danish labels of variables.
+    pub labels: BTreeMap<String, String>,
 }
 
 /// `[comparison]`, checked.

@@ -331,6 +331,10 @@ pub struct ExpectedConfig {
     /// Default: 0 (the latest at or before the period's end).
     #[serde(default)]
     pub lag_years: u8,
+    /// Model mode: Danish labels of the variables, for sentences and tables
+    /// (`andel_65_plus = "andelen på 65 år og derover"`). Default: the name, `_` as spaces.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
 }
 
 /// `[expected.groups.<id>]`.

@@ -53,37 +53,48 @@ fn with_potential(mut cells: Vec<String>, potential: Option<f64>) -> Vec<String>
 /// `data/results.csv` (RFC 4180: CRLF line ends, quoting where needed, `.` decimals).
 pub fn results_csv(cfg: &Config, res: &Results) -> anyhow::Result<Vec<u8>> {
     let potential = cfg.presentation.cost_per_person.is_some();
+    let model = res.model.is_some();
+    let base = if model {
+        format!("{RESULTS_HEADER},{MODEL_RANGE_COLUMNS}")
+    } else {
+        RESULTS_HEADER.to_string()
+    };
     csv_bytes(
-        &header(RESULTS_HEADER, potential),
+        &header(&base, potential),
         res.rows().map(|r| {
-            with_potential(
-                vec![
-                    r.period.to_string(),
-                    r.group.to_string(),
-                    r.kommunekode.to_string(),
-                    r.kommune.clone(),
-                    r.population.to_string(),
-                    r.actual.to_string(),
-                    r.expected.to_string(),
-                    r.gap.to_string(),
-                    r.actual_share.to_string(),
-                    r.expected_share.to_string(),
-                    r.gap_pp.to_string(),
-                    r.rank.to_string(),
-                    opt(r.rank_low),
-                    opt(r.rank_high),
-                    opt(r.improvement_pp),
-                    opt(r.improvement_rank),
-                    r.difficulty_rank.to_string(),
-                    opt(r.improvement_rank_low),
-                    opt(r.improvement_rank_high),
-                    r.gap_pp_se.to_string(),
-                ],
-                r.potential_mkr,
-            )
+            let mut cells = vec![
+                r.period.to_string(),
+                r.group.to_string(),
+                r.kommunekode.to_string(),
+                r.kommune.clone(),
+                r.population.to_string(),
+                r.actual.to_string(),
+                r.expected.to_string(),
+                r.gap.to_string(),
+                r.actual_share.to_string(),
+                r.expected_share.to_string(),
+                r.gap_pp.to_string(),
+                r.rank.to_string(),
+                opt(r.rank_low),
+                opt(r.rank_high),
+                opt(r.improvement_pp),
+                opt(r.improvement_rank),
+                r.difficulty_rank.to_string(),
+                opt(r.improvement_rank_low),
+                opt(r.improvement_rank_high),
+                r.gap_pp_se.to_string(),
+            ];
+            if model {
+                cells.extend([opt(r.model_rank_low), opt(r.model_rank_high)]);
+            }
+            with_potential(cells, r.potential_mkr)
         }),
     )
 }
+
+/// The columns `data/results.csv` has in model mode: the range of places across the
+/// alternative specifications.
+pub const MODEL_RANGE_COLUMNS: &str = "model_rank_low,model_rank_high";
 
 /// `data/national.csv`.
 pub fn national_csv(cfg: &Config, res: &Results) -> anyhow::Result<Vec<u8>> {
@@ -205,6 +216,45 @@ impl<'a> NoiseJson<'a> {
     }
 }
 
+/// Header of `data/model-comparison.csv`.
+pub const VERSUS_HEADER: &str = "period,group,kommunekode,kommune,ministry_expected_share,ministry_rank,model_expected_share,model_rank,difference";
+
+/// `data/model-comparison.csv`: the ministry's expected share and rank beside the open
+/// model's, per (period, group, municipality); difference = model rank − ministry rank.
+pub fn versus_csv(res: &Results) -> anyhow::Result<Vec<u8>> {
+    csv_bytes(
+        VERSUS_HEADER,
+        res.versus.iter().flat_map(|v| {
+            v.rows.iter().map(move |r| {
+                vec![
+                    v.period.to_string(),
+                    v.group.to_string(),
+                    r.kommunekode.to_string(),
+                    res.row(&v.period, &v.group, r.kommunekode)
+                        .map(|x| x.kommune.clone())
+                        .unwrap_or_default(),
+                    r.ministry_expected_share.to_string(),
+                    r.ministry_rank.to_string(),
+                    r.model_expected_share.to_string(),
+                    r.model_rank.to_string(),
+                    r.difference.to_string(),
+                ]
+            })
+        }),
+    )
+}
+
+/// `data/model-comparison.json`: per (period, group) how well the two agree.
+#[derive(Serialize)]
+struct VersusSummary<'a> {
+    period: &'a Period,
+    group: &'a GroupId,
+    expected_correlation: f64,
+    rmse_pp: f64,
+    spearman: f64,
+    moved_over_10: usize,
+}
+
 /// `data/model-input.csv`: the exact design every model was fitted on — one row per
 /// (period, group, municipality) with the outcome share (pct.), the weight (population 16–66) and
 /// each variable's value beside the year (or period) it came from — so that anyone can refit
@@ -285,6 +335,22 @@ impl Renderer for DataFiles {
         if let Some(m) = &res.model {
             files.push(("data/model.json".into(), json(m)?));
             files.push(("data/model-input.csv".into(), model_input_csv(m)?));
+        }
+        if !res.versus.is_empty() {
+            files.push(("data/model-comparison.csv".into(), versus_csv(res)?));
+            let summary: Vec<VersusSummary> = res
+                .versus
+                .iter()
+                .map(|v| VersusSummary {
+                    period: &v.period,
+                    group: &v.group,
+                    expected_correlation: v.expected_correlation,
+                    rmse_pp: v.rmse_pp,
+                    spearman: v.spearman,
+                    moved_over_10: v.moved_over_10,
+                })
+                .collect();
+            files.push(("data/model-comparison.json".into(), json(&summary)?));
         }
         files.push(("data/noise.json".into(), json(&NoiseJson::new(cfg, res))?));
         Ok(files)

@@ -3,11 +3,12 @@
 
 use nalgebra::{DMatrix, DVector};
 
+use super::diagnostics::{self, Influence};
 use super::logit::fractional_logit;
 use super::wls::{wls_with, WlsSolver};
 use super::{Coefficient, DesignRows, Fit, GroupFitReport};
 use crate::compute::base::Base;
-use crate::config::{Config, Method};
+use crate::config::{Config, Method, ModelSpec};
 use crate::input::{Dataset, Source};
 use crate::keys::{GroupId, Period};
 
@@ -20,23 +21,23 @@ struct Problem {
     names: Vec<String>,
 }
 
-/// Fits one list; returns its report, expected shares (pct.) and their variances (pp²).
+/// Fits one list with a specification; returns its report, expected shares (pct.) and their
+/// variances (pp²). Diagnostics only when asked (the main model, not its alternatives).
 pub(super) fn fit_one(
     cfg: &Config,
     ds: &Dataset,
-    period: &Period,
-    group: &GroupId,
+    (period, group): (&Period, &GroupId),
     base: &Base,
+    spec: &ModelSpec,
+    diagnose: bool,
 ) -> anyhow::Result<(GroupFitReport, Vec<f64>, Vec<f64>)> {
-    let spec = cfg
-        .model_spec(group)
-        .expect("checked config: every ordinary group has a model spec");
     let (prob, sources) = problem(ds, period, base, &spec.variables, cfg.expected.lag_years)?;
     let fit = match spec.method {
         Method::Wls => fit_wls(&prob)?,
         Method::FractionalLogit => fit_logit(&prob)?,
     };
-    let mut expected: Vec<f64> = fit.fitted.iter().copied().collect();
+    let fitted: Vec<f64> = fit.fitted.iter().copied().collect();
+    let mut expected = fitted.clone();
     let factor = if cfg.expected.calibrate {
         calibration_factor(&expected, base)
     } else {
@@ -62,7 +63,12 @@ pub(super) fn fit_one(
         },
         calibration_factor: factor,
         iterations: fit.iterations,
-        coefficients: coefficients(&prob.names, &fit, spec.method),
+        coefficients: coefficients(&prob, &fit, spec.method, diagnose),
+        influential: if diagnose {
+            influential(&prob, &fit, spec.method, &base.codes)
+        } else {
+            Vec::new()
+        },
         sources,
         design: DesignRows {
             codes: base.codes.clone(),
@@ -71,6 +77,8 @@ pub(super) fn fit_one(
             values: (0..prob.x.nrows())
                 .map(|i| (1..prob.x.ncols()).map(|j| prob.x[(i, j)]).collect())
                 .collect(),
+            fitted,
+            means: diagnostics::weighted_means(&prob.x, &prob.w),
         },
     };
     Ok((report, expected, pred_var))
@@ -131,8 +139,53 @@ fn calibration_factor(expected_share: &[f64], base: &Base) -> f64 {
     act / exp
 }
 
-fn coefficients(names: &[String], fit: &Fit, method: Method) -> Vec<Coefficient> {
-    names
+/// The five largest Cook's distances.
+fn influential(
+    prob: &Problem,
+    fit: &Fit,
+    method: Method,
+    codes: &[crate::keys::Kommunekode],
+) -> Vec<Influence> {
+    let (share, fitted) = match method {
+        Method::Wls => (&prob.share * 100.0, fit.fitted.clone()),
+        Method::FractionalLogit => (prob.share.clone(), &fit.fitted / 100.0),
+    };
+    let Some(d) =
+        diagnostics::cooks_distance(&prob.x, &share, &fitted, &prob.w, method, &prob.names)
+    else {
+        return Vec::new();
+    };
+    let mut all: Vec<Influence> = codes
+        .iter()
+        .zip(d)
+        .map(|(&kommunekode, cooks_distance)| Influence {
+            kommunekode,
+            cooks_distance,
+        })
+        .collect();
+    all.sort_by(|a, b| {
+        b.cooks_distance
+            .total_cmp(&a.cooks_distance)
+            .then(a.kommunekode.cmp(&b.kommunekode))
+    });
+    all.truncate(5);
+    all
+}
+
+fn coefficients(prob: &Problem, fit: &Fit, method: Method, diagnose: bool) -> Vec<Coefficient> {
+    let (vif, std) = if diagnose {
+        let y = match method {
+            Method::Wls => &prob.share * 100.0,
+            Method::FractionalLogit => prob.share.clone(),
+        };
+        (
+            diagnostics::vif(&prob.x, &prob.w, &prob.names),
+            diagnostics::standardized(&fit.beta, &prob.x, &y, &prob.w, method),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    prob.names
         .iter()
         .enumerate()
         .map(|(j, name)| {
@@ -147,6 +200,8 @@ fn coefficients(names: &[String], fit: &Fit, method: Method) -> Vec<Coefficient>
                 t: fit.beta[j] / se,
                 conventional_std_error: fit.std_error[j],
                 robust_std_error: fit.robust_std_error[j],
+                vif: j.checked_sub(1).and_then(|k| vif.get(k).copied().flatten()),
+                standardized: j.checked_sub(1).and_then(|k| std.get(k).copied()),
             }
         })
         .collect()

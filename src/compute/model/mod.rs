@@ -2,6 +2,7 @@
 //! benefit group and period — weighted least squares ([`wls`]) or fractional logit ([`logit`]),
 //! both solved by QR — with the prediction variance of every fitted share ([`fit`]).
 
+pub mod diagnostics;
 mod fit;
 mod logit;
 mod wls;
@@ -14,7 +15,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::base::Base;
-use crate::config::{Config, Method};
+use crate::config::{Config, Method, ModelSpec};
 use crate::error::input_error;
 use crate::input::Dataset;
 use crate::keys::{GroupId, Period};
@@ -40,6 +41,10 @@ pub struct Coefficient {
     pub conventional_std_error: f64,
     /// The robust one: HC3 for WLS, HC0 for fractional logit.
     pub robust_std_error: f64,
+    /// Variance inflation factor (weighted, as the fit); none for the intercept.
+    pub vif: Option<f64>,
+    /// Standardized coefficient (see `diagnostics` in the report); none for the intercept.
+    pub standardized: Option<f64>,
 }
 
 /// The fit of one (period, group).
@@ -68,6 +73,8 @@ pub struct GroupFitReport {
     pub coefficients: Vec<Coefficient>,
     /// Which year (or quarter, or period) each variable's values came from.
     pub sources: Vec<crate::input::Source>,
+    /// The five municipalities with the largest Cook's distance, largest first.
+    pub influential: Vec<diagnostics::Influence>,
     /// The data the model was fitted on (written as `data/model-input.csv`).
     #[serde(skip)]
     pub design: DesignRows,
@@ -83,6 +90,10 @@ pub struct DesignRows {
     pub weight: Vec<f64>,
     /// Every variable's value, in the order of the coefficients after the intercept.
     pub values: Vec<Vec<f64>>,
+    /// The fitted share, in percent (before calibration).
+    pub fitted: Vec<f64>,
+    /// Each variable's weighted mean: the national reference of the contributions.
+    pub means: Vec<f64>,
 }
 
 /// `data/model.json`.
@@ -94,8 +105,30 @@ pub struct ModelReport {
     pub calibrated: bool,
     /// How the error of the expected share enters the rank confidence sets.
     pub expected_error: String,
+    /// What the diagnostics are.
+    pub diagnostics: String,
     /// Every fit, by period then group.
     pub fits: Vec<GroupFitReport>,
+    /// How much the ranks depend on the model: the other specifications, current period.
+    pub specifications: Vec<SpecificationSummary>,
+}
+
+/// What `data/model.json` says of the diagnostics.
+pub const DIAGNOSTICS: &str = "vif: 1/(1−R²) of each variable regressed on the others with the fit's weights; standardized: WLS β·sd(x)/sd(y), fractional logit β·sd(x) (log-odds per standard deviation), weighted standard deviations; influential: the five largest Cook's distances, Dᵢ = wᵢeᵢ²/(p·s²)·hᵢ/(1−hᵢ)² (fractional logit: Pearson residuals, IRLS weights, Pearson dispersion), flagged above 4/n; loo_rmse: leave-one-out prediction error of the share.";
+
+/// One alternative specification, current period, one group: how far its ranks are from the
+/// main model's.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpecificationSummary {
+    /// E.g. "uden andel_65_plus" or "fraktionel logit i stedet for WLS".
+    pub specification: String,
+    pub group: GroupId,
+    /// Spearman correlation of its ranks with the main model's.
+    pub spearman: f64,
+    /// The largest change of place.
+    pub max_shift: u32,
+    /// Municipalities that move more than 10 places.
+    pub moved_over_10: usize,
 }
 
 /// What `data/model.json` says of the expected figures' error.
@@ -133,13 +166,52 @@ pub struct Fit {
     pub iterations: usize,
 }
 
-/// Fits every group (not totals) of every period, then sums totals; adds bootstrap draws.
+/// Fits every group (not totals) of every period with its configured specification, then sums
+/// totals.
 pub fn fit_all(
     cfg: &Config,
     ds: &Dataset,
     periods: &[Period],
     bases: &BTreeMap<(Period, GroupId), Base>,
 ) -> anyhow::Result<Fitted> {
+    let (expected, pred_var, reports) = fit_with(
+        cfg,
+        ds,
+        periods,
+        bases,
+        &|g| {
+            cfg.model_spec(g)
+                .expect("checked config: every ordinary group has a model spec")
+                .clone()
+        },
+        true,
+    )?;
+    Ok(Fitted {
+        expected,
+        pred_var,
+        report: ModelReport {
+            standard_errors: STANDARD_ERRORS.into(),
+            calibrated: cfg.expected.calibrate,
+            expected_error: EXPECTED_ERROR.into(),
+            diagnostics: DIAGNOSTICS.into(),
+            fits: reports,
+            specifications: Vec::new(),
+        },
+    })
+}
+
+type Lists = BTreeMap<(Period, GroupId), Vec<f64>>;
+
+/// Fits every ordinary group of every period with the specification `spec_for` gives it; a
+/// total's expected share and variance are its members' sums.
+pub fn fit_with(
+    cfg: &Config,
+    ds: &Dataset,
+    periods: &[Period],
+    bases: &BTreeMap<(Period, GroupId), Base>,
+    spec_for: &(dyn Fn(&GroupId) -> ModelSpec + Sync),
+    diagnose: bool,
+) -> anyhow::Result<(Lists, Lists, Vec<GroupFitReport>)> {
     let members: Vec<&crate::config::Group> = cfg.groups.iter().filter(|g| !g.is_total()).collect();
     let jobs: Vec<(Period, &crate::config::Group)> = periods
         .iter()
@@ -149,8 +221,15 @@ pub fn fit_all(
         .par_iter()
         .map(|(period, g)| {
             let key = (period.clone(), g.id.clone());
-            fit::fit_one(cfg, ds, period, &g.id, &bases[&key])
-                .map_err(|e| input_error(format!("model for period {period}, group {}: {e}", g.id)))
+            fit::fit_one(
+                cfg,
+                ds,
+                (period, &g.id),
+                &bases[&key],
+                &spec_for(&g.id),
+                diagnose,
+            )
+            .map_err(|e| input_error(format!("model for period {period}, group {}: {e}", g.id)))
         })
         .collect::<anyhow::Result<_>>()?;
 
@@ -181,14 +260,5 @@ pub fn fit_all(
             pred_var.insert(key, var);
         }
     }
-    Ok(Fitted {
-        expected,
-        pred_var,
-        report: ModelReport {
-            standard_errors: STANDARD_ERRORS.into(),
-            calibrated: cfg.expected.calibrate,
-            expected_error: EXPECTED_ERROR.into(),
-            fits: reports,
-        },
-    })
+    Ok((expected, pred_var, reports))
 }
