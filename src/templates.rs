@@ -25,6 +25,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         "metode.html",
         include_str!("../report-templates/metode.html"),
     ),
+    ("model.html", include_str!("../report-templates/model.html")),
     ("style.css", include_str!("../report-templates/style.css")),
     ("bilag.typ", include_str!("../report-templates/bilag.typ")),
     (

@@ -10,7 +10,14 @@ use rayon::prelude::*;
 use super::chart::{self, ChartSet, FONT_BOLD, FONT_REGULAR};
 use super::{Files, RenderContext, Renderer};
 use crate::error::input_error;
-use crate::report::charts::{plan, Medium};
+use crate::report::charts::{plan, residual_plan, versus_plan, Medium, XyChart};
+
+/// Draws named plain scatters.
+fn draw_xy(plan: &BTreeMap<String, XyChart>) -> anyhow::Result<BTreeMap<String, String>> {
+    plan.iter()
+        .map(|(k, c)| Ok((k.clone(), chart::xy(c)?)))
+        .collect()
+}
 use crate::templates::Templates;
 
 /// The web site: index, method page, a page per municipality, CSS and fonts.
@@ -33,7 +40,14 @@ impl Renderer for HtmlSite {
             ),
             (
                 "metode.html".into(),
-                html.render("metode.html", &ctx.index, None, "")?.into(),
+                html.render_xy(
+                    "metode.html",
+                    &ctx.index,
+                    &draw_xy(&residual_plan(res, cfg, &|c| {
+                        ctx.dataset.name(c).to_string()
+                    }))?,
+                )?
+                .into(),
             ),
             (
                 "assets/style.css".into(),
@@ -47,6 +61,13 @@ impl Renderer for HtmlSite {
             ),
             (".nojekyll".into(), Vec::new()),
         ];
+        if ctx.index.versus.is_some() {
+            let xy = draw_xy(&versus_plan(res, cfg, &|c| ctx.dataset.name(c).to_string()))?;
+            files.push((
+                "model.html".into(),
+                html.render_xy("model.html", &ctx.index, &xy)?.into(),
+            ));
+        }
         let pages: Files = ctx
             .municipalities
             .par_iter()
@@ -97,11 +118,36 @@ impl Html {
     /// Loads the HTML templates.
     pub fn new(t: &Templates) -> anyhow::Result<Html> {
         let mut env = Environment::new();
-        for name in ["layout.html", "index.html", "kommune.html", "metode.html"] {
+        for name in [
+            "layout.html",
+            "index.html",
+            "kommune.html",
+            "metode.html",
+            "model.html",
+        ] {
             env.add_template_owned(name.to_string(), t.get(name).to_string())
                 .map_err(template_error)?;
         }
         Ok(Html { env })
+    }
+
+    /// Renders a national page with named plain scatters (`xy.<name>`).
+    pub fn render_xy<V: serde::Serialize>(
+        &self,
+        name: &str,
+        view: &V,
+        xy: &BTreeMap<String, String>,
+    ) -> anyhow::Result<String> {
+        let xy: BTreeMap<&String, Value> = xy
+            .iter()
+            .map(|(k, v)| (k, Value::from_safe_string(v.clone())))
+            .collect();
+        let ctx =
+            context! { v => Value::from(Serde(view)), xy => Value::from(Serde(&xy)), root => "" };
+        self.env
+            .get_template(name)
+            .and_then(|t| t.render(ctx))
+            .map_err(template_error)
     }
 
     /// Renders a page template with its view (`v`), charts and the way back to the site root.

@@ -64,6 +64,8 @@ pub struct Common {
     pub has_potential: bool,
     /// What the potential means, in Danish, or empty.
     pub potential_text: String,
+    /// Whether the build compares the open model with the ministry's figures (`model.html`).
+    pub has_versus: bool,
 }
 
 /// A benefit group.
@@ -200,7 +202,7 @@ pub fn common(cfg: &Config, res: &Results, manifest: &Manifest) -> Common {
         interval_text: interval_text(cfg, res),
         interval_caveat: match cfg.expected.mode {
             Mode::Supplied => "Usikkerheden i ministeriets forventede tal kendes ikke og indgår ikke; placeringerne kan derfor være mere usikre, end intervallerne viser.".into(),
-            Mode::Model => "Usikkerheden i den forventede andel fra modellen indgår; valget af rammevilkår i modellen gør ikke.".into(),
+            Mode::Model => "Usikkerheden i den forventede andel fra modellen indgår; valget af rammevilkår i modellen gør ikke — hvor meget det betyder, viser placeringerne med hver variabel udeladt og med den anden metode.".into(),
         },
         has_improvement: res.comparison.is_some(),
         rounding_text: if cfg.presentation.count_rounding == 10 {
@@ -220,5 +222,6 @@ pub fn common(cfg: &Config, res: &Results, manifest: &Manifest) -> Common {
                 )
             })
             .unwrap_or_default(),
+        has_versus: !res.versus.is_empty(),
     }
 }

@@ -36,6 +36,37 @@ pub struct IndexView {
     pub model: Option<Vec<ModelFitView>>,
     /// Model mode: which year each rammevilkår variable came from, per period.
     pub model_years: Option<ModelYears>,
+    /// Model mode with the ministry's figures: the comparison page, per group.
+    pub versus: Option<Vec<super::versus::VersusGroupView>>,
+    /// Model mode: how the ranks change under the other specifications, per group.
+    pub sensitivity: Option<Vec<SensitivityGroup>>,
+}
+
+/// One group's alternative specifications (current period).
+#[derive(Debug, Clone, Serialize)]
+pub struct SensitivityGroup {
+    pub group: String,
+    pub rows: Vec<SensitivityRow>,
+    /// "Medianen af modelintervallets bredde er 14 pladser; 40 af 98 kommuner kan flytte mere end 10 pladser."
+    pub summary: String,
+}
+
+/// One alternative specification.
+#[derive(Debug, Clone, Serialize)]
+pub struct SensitivityRow {
+    pub specification: String,
+    pub spearman: String,
+    pub max_shift: String,
+    pub moved_over_10: String,
+}
+
+/// A municipality that moves a fit much.
+#[derive(Debug, Clone, Serialize)]
+pub struct InfluenceView {
+    pub kommune: String,
+    pub cooks_distance: String,
+    /// Above the usual 4/n flag.
+    pub flagged: bool,
 }
 
 /// Which year (or quarter) each variable's values came from, by period.
@@ -65,6 +96,8 @@ pub struct Link {
 /// A formatted model fit.
 #[derive(Debug, Clone, Serialize)]
 pub struct ModelFitView {
+    /// Group id.
+    pub id: String,
     /// Group label.
     pub group: String,
     /// Method in Danish.
@@ -80,6 +113,10 @@ pub struct ModelFitView {
     /// Which one the `other_std_error` column holds.
     pub other_se_label: String,
     pub coefficients: Vec<CoefView>,
+    /// The most influential municipalities (Cook's distance).
+    pub influential: Vec<InfluenceView>,
+    /// The Cook's distance flag 4/n, formatted.
+    pub cooks_flag: String,
 }
 
 /// A formatted coefficient.
@@ -94,6 +131,10 @@ pub struct CoefView {
     pub other_std_error: String,
     /// The year (or quarter, or period) the variable's values came from; empty for the constant.
     pub time: String,
+    /// Variance inflation factor; empty for the constant.
+    pub vif: String,
+    /// Standardized coefficient; empty for the constant.
+    pub standardized: String,
 }
 
 impl ViewBuilder<'_> {
@@ -176,7 +217,50 @@ impl ViewBuilder<'_> {
             municipalities,
             model: self.model_view(),
             model_years: self.model_years(),
+            versus: self.versus_page(),
+            sensitivity: self.sensitivity(),
         }
+    }
+
+    fn sensitivity(&self) -> Option<Vec<SensitivityGroup>> {
+        let report = self.res.model.as_ref()?;
+        let cur = &self.res.current;
+        let out: Vec<SensitivityGroup> = self
+            .res
+            .groups
+            .iter()
+            .filter_map(|g| {
+                let list = self.res.list(cur, g)?;
+                let rows: Vec<SensitivityRow> = report
+                    .specifications
+                    .iter()
+                    .filter(|s| &s.group == g)
+                    .map(|s| SensitivityRow {
+                        specification: s.specification.clone(),
+                        spearman: number(s.spearman, 2),
+                        max_shift: s.max_shift.to_string(),
+                        moved_over_10: s.moved_over_10.to_string(),
+                    })
+                    .collect();
+                let mut widths: Vec<u32> = list
+                    .rows
+                    .iter()
+                    .filter_map(|r| Some(r.model_rank_high? - r.model_rank_low?))
+                    .collect();
+                widths.sort_unstable();
+                let median = widths.get(widths.len() / 2).copied().unwrap_or(0);
+                let wide = widths.iter().filter(|w| **w > 10).count();
+                Some(SensitivityGroup {
+                    group: self.cfg.group(g).map_or(String::new(), |x| x.label.clone()),
+                    rows,
+                    summary: format!(
+                        "Mellem højeste og laveste placering på tværs af specifikationerne er der for den typiske kommune {median} pladser (median); for {wide} af {} kommuner mere end 10.",
+                        widths.len()
+                    ),
+                })
+            })
+            .collect();
+        Some(out)
     }
 
     fn model_years(&self) -> Option<ModelYears> {
@@ -213,6 +297,7 @@ impl ViewBuilder<'_> {
                 .iter()
                 .filter(|f| f.period == self.res.current)
                 .map(|f| ModelFitView {
+                    id: f.group.to_string(),
                     group: self
                         .cfg
                         .group(&f.group)
@@ -234,6 +319,16 @@ impl ViewBuilder<'_> {
                         Method::Wls => "Robust standardfejl (HC3)".into(),
                         Method::FractionalLogit => "Konventionel standardfejl (skala 1)".into(),
                     },
+                    influential: f
+                        .influential
+                        .iter()
+                        .map(|i| InfluenceView {
+                            kommune: self.ds.name(i.kommunekode).to_string(),
+                            cooks_distance: number(i.cooks_distance, 3),
+                            flagged: i.cooks_distance > 4.0 / f.n as f64,
+                        })
+                        .collect(),
+                    cooks_flag: number(4.0 / f.n as f64, 3),
                     coefficients: f
                         .coefficients
                         .iter()
@@ -246,6 +341,8 @@ impl ViewBuilder<'_> {
                             estimate: number(c.estimate, 4),
                             std_error: number(c.std_error, 4),
                             t: number(c.t, 2),
+                            vif: c.vif.map_or(String::new(), |v| number(v, 1)),
+                            standardized: c.standardized.map_or(String::new(), |v| number(v, 2)),
                             time: f
                                 .sources
                                 .iter()

@@ -10,6 +10,7 @@ pub mod fmt;
 pub mod index;
 pub mod municipality;
 pub mod sentences;
+pub mod versus;
 
 use crate::compute::Results;
 use crate::config::{Config, Group};

@@ -64,6 +64,8 @@ pub struct MunicipalityView {
     pub groups: Vec<GroupDetail>,
     /// Position in `groups` of the headline group (the appendix's comparison and development).
     pub headline: usize,
+    /// Model mode with the ministry's figures in the data: the two placings and why they differ.
+    pub versus: Vec<String>,
 }
 
 /// A row of the summary table.
@@ -139,6 +141,7 @@ impl ViewBuilder<'_> {
                 .position(|g| g.group.id == headline.id.as_str())
                 .unwrap_or(0),
             groups,
+            versus: self.versus_sentences(head_row),
         })
     }
 
@@ -165,6 +168,7 @@ impl ViewBuilder<'_> {
         }
         resume.extend(sentences::improvement(&head));
         resume.extend(sentences::interval(&head));
+        resume.extend(sentences::model_range(&head));
         resume.extend(sentences::difficulty(&head));
         resume.extend(sentences::potential(&head));
         resume.extend(sentences::small(&head));
@@ -183,6 +187,7 @@ impl ViewBuilder<'_> {
         sents.extend(sentences::improvement(&facts));
         if !g.is_total() {
             sents.extend(sentences::interval(&facts));
+            sents.extend(sentences::model_range(&facts));
         }
         sents.extend(sentences::difficulty(&facts));
         let peer_count = list.peers_of(row.kommunekode).len();

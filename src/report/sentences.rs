@@ -252,6 +252,27 @@ pub fn interval(f: &Facts) -> Option<String> {
     })
 }
 
+/// Model mode: "Placeringen afhænger også af modellen: med andre rammevilkår eller den anden
+/// metode ligger Ishøj mellem nr. 12 og nr. 40."
+pub fn model_range(f: &Facts) -> Option<String> {
+    let (lo, hi) = (f.row.model_rank_low?, f.row.model_rank_high?);
+    let scope = if f.is_total {
+        String::new()
+    } else {
+        format!(" {}", f.scope())
+    };
+    Some(if lo == hi {
+        format!(
+            "Placeringen{scope} afhænger ikke af modellen: med hver af rammevilkårene udeladt og med den anden metode er {} stadig nr. {lo}.",
+            f.name
+        )
+    } else {
+        format!(
+            "Placeringen{scope} afhænger også af modellen: mellem nr. {lo} og nr. {hi}, alt efter hvilke rammevilkår der indgår, og hvilken metode der bruges."
+        )
+    })
+}
+
 /// Whether the row has counts: a list ranked from supplied gaps and standard errors alone has
 /// neither expected nor actual persons, and its sentences speak of percentage points only.
 fn counts_known(r: &Row) -> bool {

@@ -8,6 +8,7 @@ mod bars;
 mod funnel;
 mod scatter;
 mod trend;
+mod xy;
 
 use std::sync::Once;
 
@@ -17,6 +18,7 @@ pub use bars::gap_bars;
 pub use funnel::gap_funnel;
 pub use scatter::expected_vs_actual;
 pub use trend::gap_trend;
+pub use xy::xy;
 
 use std::collections::BTreeMap;
 
