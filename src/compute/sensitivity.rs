@@ -56,7 +56,7 @@ pub fn alternatives(
             .expect("checked config: every ordinary group has a model spec")
             .clone()
     };
-    let mut specs: Vec<(String, Box<dyn Fn(&GroupId) -> ModelSpec + Sync + '_>)> = Vec::new();
+    let mut specs: Vec<(String, SpecFor)> = Vec::new();
     for v in &variables {
         let v = v.clone();
         let label = format!("uden {}", variable_label(cfg, &v));
@@ -112,6 +112,9 @@ pub fn alternatives(
     }
     Ok(out)
 }
+
+/// A specification: each group's variables and method.
+type SpecFor<'a> = Box<dyn Fn(&GroupId) -> ModelSpec + Sync + 'a>;
 
 /// Per municipality of one list, the lowest and highest place across the main ranks and the
 /// alternatives'.

@@ -369,6 +369,8 @@ mod tests {
             improvement_rank_high: None,
             gap_pp_se: 0.1,
             potential_mkr: None,
+            model_rank_low: None,
+            model_rank_high: None,
         }
     }
 

@@ -7,6 +7,7 @@ mod errors;
 mod html;
 mod inputs;
 mod model;
+mod model_dst;
 mod official;
 mod output;
 mod pdf;
