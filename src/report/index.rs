@@ -75,6 +75,16 @@ pub struct ModelYears {
     /// Period labels in Danish, oldest first.
     pub periods: Vec<String>,
     pub rows: Vec<YearRow>,
+    /// Each group's R² per period.
+    pub fits: Vec<FitRow>,
+}
+
+/// R² of every group's fit in every period.
+#[derive(Debug, Clone, Serialize)]
+pub struct FitRow {
+    pub group: String,
+    /// R² per period, in the order of `ModelYears::periods`.
+    pub r2: Vec<String>,
 }
 
 /// One variable's years, one per period.
@@ -283,9 +293,29 @@ impl ViewBuilder<'_> {
                 row.times[col] = s.time.clone();
             }
         }
+        let mut fits: Vec<FitRow> = Vec::new();
+        for f in &report.fits {
+            let col = periods.iter().position(|p| *p == f.period)?;
+            let label = self
+                .cfg
+                .group(&f.group)
+                .map_or_else(|| f.group.to_string(), |g| g.label.clone());
+            let row = match fits.iter().position(|r| r.group == label) {
+                Some(i) => &mut fits[i],
+                None => {
+                    fits.push(FitRow {
+                        group: label,
+                        r2: vec![String::new(); periods.len()],
+                    });
+                    fits.last_mut().expect("pushed")
+                }
+            };
+            row.r2[col] = number(f.r2, 3);
+        }
         Some(ModelYears {
             periods: periods.iter().map(|p| p.short()).collect(),
             rows,
+            fits,
         })
     }
 
