@@ -95,6 +95,7 @@ fn charts_value(charts: &ChartSet) -> Value {
             m.insert("bars", Value::from_safe_string(c.bars.clone()));
             m.insert("scatter", Value::from_safe_string(c.scatter.clone()));
             m.insert("trend", Value::from_safe_string(c.trend.clone()));
+            m.insert("map", Value::from_safe_string(c.map.clone()));
             (g.clone(), m)
         })
         .collect();

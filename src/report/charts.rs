@@ -42,6 +42,13 @@ impl Medium {
         }
     }
 
+    fn map(self) -> (u32, u32) {
+        match self {
+            Medium::Screen => (640, 480),
+            Medium::Print => (620, 440),
+        }
+    }
+
     fn trend(self) -> (u32, u32) {
         match self {
             Medium::Screen => (760, 260),
@@ -126,6 +133,32 @@ pub struct GroupPlan {
     pub trend: Option<TrendChart>,
     /// On the national page for every group; in the appendix for the headline only.
     pub funnel: Option<FunnelChart>,
+    /// On the national page for every group; on a municipality's page and in its appendix for
+    /// the headline group, with the municipality outlined and its comparison group marked.
+    pub map: Option<MapChart>,
+}
+
+/// The choropleth of one group.
+#[derive(Debug, Clone)]
+pub struct MapChart {
+    pub frame: Frame,
+    /// Every municipality's gap.
+    pub data: Vec<MapDatum>,
+    /// The municipality outlined.
+    pub focus: Option<u16>,
+    /// Its name, for the legend.
+    pub focus_name: Option<String>,
+    /// Its comparison group, marked.
+    pub peers: Vec<u16>,
+}
+
+/// One municipality on the map.
+#[derive(Debug, Clone)]
+pub struct MapDatum {
+    pub code: u16,
+    pub name: String,
+    pub gap_pp: f64,
+    pub rank: u32,
 }
 
 /// Group → its charts, for one page.
@@ -214,6 +247,30 @@ pub fn plan(cfg: &Config, res: &Results, code: Option<Kommunekode>, medium: Medi
                 .find(|o| &o.group == gid)
                 .map_or(1.0, |o| o.phi),
         });
+        let wants_map = code.is_none() || gid == headline;
+        let map = wants_map.then(|| MapChart {
+            frame: frame("map", medium.map()),
+            data: list
+                .rows
+                .iter()
+                .map(|r| MapDatum {
+                    code: r.kommunekode.get(),
+                    name: r.kommune.clone(),
+                    gap_pp: r.gap_pp,
+                    rank: r.rank,
+                })
+                .collect(),
+            focus: code.map(|c| c.get()),
+            focus_name: code.and_then(|c| list.row(c)).map(|r| r.kommune.clone()),
+            peers: code
+                .map(|c| {
+                    list.peers_of(c)
+                        .iter()
+                        .map(|p| p.kommunekode.get())
+                        .collect()
+                })
+                .unwrap_or_default(),
+        });
         out.insert(
             gid.clone(),
             GroupPlan {
@@ -221,6 +278,7 @@ pub fn plan(cfg: &Config, res: &Results, code: Option<Kommunekode>, medium: Medi
                 scatter,
                 trend,
                 funnel,
+                map,
             },
         );
     }

@@ -6,6 +6,7 @@
 
 mod bars;
 mod funnel;
+mod map;
 mod scatter;
 mod trend;
 mod xy;
@@ -16,6 +17,7 @@ use plotters::style::{FontStyle, RGBColor};
 
 pub use bars::gap_bars;
 pub use funnel::gap_funnel;
+pub use map::gap_map;
 pub use scatter::expected_vs_actual;
 pub use trend::gap_trend;
 pub use xy::xy;
@@ -37,6 +39,40 @@ pub struct GroupCharts {
     pub trend: String,
     /// Gap against population with the noise model's limits.
     pub funnel: String,
+    /// The choropleth map.
+    pub map: String,
+    /// Each chart's text alternative (its SVG title and description), for the PDF's figures.
+    pub bars_alt: String,
+    pub scatter_alt: String,
+    pub trend_alt: String,
+    pub funnel_alt: String,
+    pub map_alt: String,
+}
+
+/// The text alternative of a chart: its `<title>` and `<desc>`, unescaped.
+pub fn alt_of(svg: &str) -> String {
+    let inner = |tag: &str| -> String {
+        let Some(start) = svg.find(&format!("<{tag} ")) else {
+            return String::new();
+        };
+        let Some(open_end) = svg[start..].find('>').map(|e| start + e + 1) else {
+            return String::new();
+        };
+        let Some(close) = svg[open_end..].find(&format!("</{tag}>")) else {
+            return String::new();
+        };
+        svg[open_end..open_end + close]
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&")
+    };
+    let (t, d) = (inner("title"), inner("desc"));
+    match (t.is_empty(), d.is_empty()) {
+        (true, _) => d,
+        (false, true) => t,
+        (false, false) => format!("{t}. {d}"),
+    }
 }
 
 /// Group id → charts.
@@ -66,6 +102,16 @@ pub fn draw(plan: &ChartPlan) -> anyhow::Result<ChartSet> {
                     .map(gap_funnel)
                     .transpose()?
                     .unwrap_or_default(),
+                map: p.map.as_ref().map(gap_map).transpose()?.unwrap_or_default(),
+                ..GroupCharts::default()
+            };
+            let charts = GroupCharts {
+                bars_alt: alt_of(&charts.bars),
+                scatter_alt: alt_of(&charts.scatter),
+                trend_alt: alt_of(&charts.trend),
+                funnel_alt: alt_of(&charts.funnel),
+                map_alt: alt_of(&charts.map),
+                ..charts
             };
             Ok((gid.to_string(), charts))
         })
@@ -100,7 +146,7 @@ pub fn register_fonts() {
     });
 }
 
-fn xml_escape(s: &str) -> String {
+pub(crate) fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
