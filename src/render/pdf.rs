@@ -6,9 +6,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use serde::Serialize;
-use typst::diag::{Severity, SourceDiagnostic};
-use typst::foundations::{Dict, Smart};
-use typst::{World, WorldExt};
+use typst::diag::{FileResult, Severity, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Dict, Duration, Smart};
+use typst::syntax::{FileId, Source};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Feature, Library, LibraryExt, World, WorldExt};
 use typst_as_lib::TypstEngine;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
@@ -132,12 +135,20 @@ impl Pdf {
         for (k, v) in data {
             inputs.insert(k, v);
         }
-        let world = self
+        let inner = self
             .engine
             .world_builder(main)
-            .with_inputs(inputs)
             .build()
             .map_err(|e| anyhow::anyhow!("Typst: {e}"))?;
+        let world = A11yWorld {
+            library: LazyHash::new(
+                Library::builder()
+                    .with_inputs(inputs)
+                    .with_features([Feature::A11yExtras].into_iter().collect())
+                    .build(),
+            ),
+            inner,
+        };
         let warned = typst::compile::<PagedDocument>(&world);
         let doc = warned.output.map_err(|diags| diagnostics(&world, &diags))?;
         let options = PdfOptions {
@@ -147,6 +158,37 @@ impl Pdf {
             ..PdfOptions::default()
         };
         typst_pdf::pdf(&doc, &options).map_err(|diags| diagnostics(&world, &diags))
+    }
+}
+
+/// typst-as-lib's world with Typst's `a11y-extras` feature on, so templates can mark row
+/// headers (`pdf.header-cell`) for the tagged PDF; everything else is delegated.
+struct A11yWorld<'a> {
+    inner: typst_as_lib::TypstWorld<'a>,
+    library: LazyHash<Library>,
+}
+
+impl World for A11yWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.library
+    }
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.inner.book()
+    }
+    fn main(&self) -> FileId {
+        self.inner.main()
+    }
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        self.inner.source(id)
+    }
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        self.inner.file(id)
+    }
+    fn font(&self, index: usize) -> Option<Font> {
+        self.inner.font(index)
+    }
+    fn today(&self, offset: Option<Duration>) -> Option<Datetime> {
+        self.inner.today(offset)
     }
 }
 
