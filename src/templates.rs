@@ -27,6 +27,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ),
     ("model.html", include_str!("../report-templates/model.html")),
     ("style.css", include_str!("../report-templates/style.css")),
+    ("site.js", include_str!("../report-templates/site.js")),
     ("bilag.typ", include_str!("../report-templates/bilag.typ")),
     (
         "rangliste.typ",

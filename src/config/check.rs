@@ -156,12 +156,35 @@ fn report(src: &Src, raw: &RawConfig) -> anyhow::Result<Report> {
         )),
         None => None,
     };
+    let accessibility_statement = match &r.accessibility_statement {
+        Some(a) => {
+            let url = a.get_ref().trim();
+            let ok =
+                (url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))
+                    && url.len() > 1
+                    && !url.chars().any(|c| {
+                        c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>')
+                    });
+            if !ok {
+                return Err(src.error_at(
+                    a.span(),
+                    format!(
+                        "report.accessibility-statement: expected an https:// or http:// address or a path starting with /, found {:?}",
+                        crate::error::excerpt(url, 60)
+                    ),
+                ));
+            }
+            Some(url.to_string())
+        }
+        None => None,
+    };
     Ok(Report {
         period,
         period_at: src.at(r.period.span()),
         comparison_period,
         title: r.title.clone(),
         sources: r.sources.clone(),
+        accessibility_statement,
     })
 }
 

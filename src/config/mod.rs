@@ -71,6 +71,8 @@ pub struct Report {
     pub title: String,
     /// Source lines.
     pub sources: Vec<String>,
+    /// The accessibility statement's address.
+    pub accessibility_statement: Option<String>,
 }
 
 /// A file named in the config.

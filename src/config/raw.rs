@@ -50,6 +50,10 @@ pub struct ReportConfig {
     /// Source lines shown in every report. Default: `["jobindsats.dk, tabel Y30R21"]`.
     #[serde(default = "default_sources")]
     pub sources: Vec<String>,
+    /// The publisher's accessibility statement (tilgængelighedserklæring): an `https://` or
+    /// `http://` URL, or a path on the same site, linked from every page's footer.
+    #[serde(default)]
+    pub accessibility_statement: Option<Spanned<String>>,
 }
 
 /// `[data]`.

@@ -53,6 +53,10 @@ impl Renderer for HtmlSite {
                 "assets/style.css".into(),
                 ctx.templates.get("style.css").as_bytes().to_vec(),
             ),
+            (
+                "assets/site.js".into(),
+                ctx.templates.get("site.js").as_bytes().to_vec(),
+            ),
             ("assets/DejaVuSans.ttf".into(), FONT_REGULAR.to_vec()),
             ("assets/DejaVuSans-Bold.ttf".into(), FONT_BOLD.to_vec()),
             (
@@ -102,6 +106,21 @@ fn charts_value(charts: &ChartSet) -> Value {
     Value::from(Serde(&map))
 }
 
+/// Text as a CSS string literal for `content:` (print headers): every character outside a
+/// small safe set is a CSS escape, so no text can end the string or the `<style>` element.
+fn css_string(text: String) -> Value {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        if c.is_alphanumeric() && c.is_ascii() || matches!(c, ' ' | ',' | '.' | ':' | '-') {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\{:x} ", c as u32));
+        }
+    }
+    out.push('"');
+    Value::from_safe_string(out)
+}
+
 fn template_error(e: minijinja::Error) -> anyhow::Error {
     let mut msg = match (e.name(), e.line()) {
         (Some(n), Some(l)) => format!("template {n}:{l}: {}", e.kind()),
@@ -119,6 +138,7 @@ impl Html {
     /// Loads the HTML templates.
     pub fn new(t: &Templates) -> anyhow::Result<Html> {
         let mut env = Environment::new();
+        env.add_filter("cssstr", css_string);
         for name in [
             "layout.html",
             "index.html",

@@ -66,6 +66,8 @@ pub struct Common {
     pub potential_text: String,
     /// Whether the build compares the open model with the ministry's figures (`model.html`).
     pub has_versus: bool,
+    /// The accessibility statement's address, when configured.
+    pub accessibility_statement: Option<String>,
 }
 
 /// A benefit group.
@@ -223,5 +225,6 @@ pub fn common(cfg: &Config, res: &Results, manifest: &Manifest) -> Common {
             })
             .unwrap_or_default(),
         has_versus: !res.versus.is_empty(),
+        accessibility_statement: cfg.report.accessibility_statement.clone(),
     }
 }

@@ -38,6 +38,18 @@ pub struct GroupDetail {
     pub trend: Vec<TrendRow>,
     /// Whether the page shows the expected-vs-actual scatter for this group (totals only).
     pub show_scatter: bool,
+    /// Every municipality's gap in rank order: the numbers behind the bar chart, as a table.
+    pub all: Vec<BarRow>,
+}
+
+/// One bar of the chart, as a table row.
+#[derive(Debug, Clone, Serialize)]
+pub struct BarRow {
+    pub rank: String,
+    pub kommune: String,
+    pub gap_pp: String,
+    /// Whether it is the page's municipality.
+    pub own: bool,
 }
 
 /// A row in the comparison table.
@@ -200,6 +212,16 @@ impl ViewBuilder<'_> {
             national: national(p, &list.national),
             trend: self.trend(row),
             show_scatter: g.is_total(),
+            all: list
+                .ranked()
+                .iter()
+                .map(|r| BarRow {
+                    rank: r.rank.to_string(),
+                    kommune: r.kommune.clone(),
+                    gap_pp: super::fmt::signed(r.gap_pp, p.decimals),
+                    own: r.kommunekode == row.kommunekode,
+                })
+                .collect(),
         }
     }
 

@@ -110,16 +110,7 @@ pub fn overall(f: &Facts) -> String {
     } else {
         format!("på {}", label_in_sentence(f.label))
     };
-    let gap = round_to(r.gap, f.rounding);
-    let diff = if gap == 0.0 {
-        "svarende til det forventede".to_string()
-    } else {
-        format!(
-            "dvs. {} {} end forventet",
-            count(gap.abs(), f.rounding),
-            if gap < 0.0 { "færre" } else { "flere" }
-        )
-    };
+    let diff = difference(r.gap, f.rounding);
     let first = stop(format!(
         "{} ligger nr. {} ud af {} kommuner {}",
         f.name,
@@ -145,7 +136,22 @@ pub fn overall(f: &Facts) -> String {
     )
 }
 
-/// One group: "For kontanthjælp mv. ligger Ishøj nr. 5: forventet 820, faktisk 720 fuldtidspersoner."
+/// "dvs. 40 færre end forventet", or "svarende til det forventede" when the rounded gap is 0.
+fn difference(gap: f64, rounding: u32) -> String {
+    let gap = round_to(gap, rounding);
+    if gap == 0.0 {
+        "svarende til det forventede".to_string()
+    } else {
+        format!(
+            "dvs. {} {} end forventet",
+            count(gap.abs(), rounding),
+            if gap < 0.0 { "færre" } else { "flere" }
+        )
+    }
+}
+
+/// One group: "For kontanthjælp mv. ligger Ishøj nr. 5: forventet 820, faktisk 720
+/// fuldtidspersoner, dvs. 100 færre end forventet."
 pub fn group(f: &Facts) -> String {
     let r = f.row;
     let where_ = match f.top_bottom() {
@@ -166,11 +172,12 @@ pub fn group(f: &Facts) -> String {
         );
     }
     format!(
-        "{scope_cap} ligger {name} {where_}: forventet {exp}, faktisk {act} {persons}.",
+        "{scope_cap} ligger {name} {where_}: forventet {exp}, faktisk {act} {persons}, {diff}.",
         name = f.name,
         exp = count(r.expected, f.rounding),
         act = count(r.actual, f.rounding),
         persons = plural(r.actual, f.rounding),
+        diff = difference(r.gap, f.rounding),
     )
 }
 
@@ -417,7 +424,7 @@ mod tests {
         (r.rank_low, r.rank_high) = (Some(1), Some(3));
         let mut f = facts(&r, "Kontanthjælp mv.", false);
         f.rounding = 1;
-        assert_eq!(group(&f), "For kontanthjælp mv. ligger Ishøj nr. 1 og dermed i top 10: forventet 1, faktisk 1 fuldtidsperson.");
+        assert_eq!(group(&f), "For kontanthjælp mv. ligger Ishøj nr. 1 og dermed i top 10: forventet 1, faktisk 1 fuldtidsperson, svarende til det forventede.");
     }
 
     #[test]
@@ -426,34 +433,34 @@ mod tests {
         (r.rank_low, r.rank_high) = (Some(2), Some(8));
         assert_eq!(
             group(&facts(&r, "Kontanthjælp mv.", false)),
-            "For kontanthjælp mv. ligger Ishøj nr. 5 og dermed i top 10: forventet 820, faktisk 720 fuldtidspersoner."
+            "For kontanthjælp mv. ligger Ishøj nr. 5 og dermed i top 10: forventet 820, faktisk 720 fuldtidspersoner, dvs. 100 færre end forventet."
         );
         // The point rank is in the top 10, the confidence set is not: the figures cannot tell.
         r.rank_high = Some(30);
         assert_eq!(
             group(&facts(&r, "Kontanthjælp mv.", false)),
-            "For kontanthjælp mv. ligger Ishøj nr. 5 (om kommunen hører til de 10 bedste, kan tallene ikke afgøre): forventet 820, faktisk 720 fuldtidspersoner."
+            "For kontanthjælp mv. ligger Ishøj nr. 5 (om kommunen hører til de 10 bedste, kan tallene ikke afgøre): forventet 820, faktisk 720 fuldtidspersoner, dvs. 100 færre end forventet."
         );
         r.rank_high = None;
         assert_eq!(
             group(&facts(&r, "Kontanthjælp mv.", false)),
-            "For kontanthjælp mv. ligger Ishøj nr. 5: forventet 820, faktisk 720 fuldtidspersoner."
+            "For kontanthjælp mv. ligger Ishøj nr. 5: forventet 820, faktisk 720 fuldtidspersoner, dvs. 100 færre end forventet."
         );
         let mut r = row(350.0, 460.0, 0.67, 97);
         (r.rank_low, r.rank_high) = (Some(90), Some(98));
         assert_eq!(
             group(&facts(&r, "A-dagpenge mv.", false)),
-            "For a-dagpenge mv. ligger Ishøj nr. 97 og dermed blandt de 10 dårligst placerede: forventet 350, faktisk 460 fuldtidspersoner."
+            "For a-dagpenge mv. ligger Ishøj nr. 97 og dermed blandt de 10 dårligst placerede: forventet 350, faktisk 460 fuldtidspersoner, dvs. 110 flere end forventet."
         );
         r.rank_low = Some(60);
         assert_eq!(
             group(&facts(&r, "A-dagpenge mv.", false)),
-            "For a-dagpenge mv. ligger Ishøj nr. 97 (om kommunen hører til de 10 dårligste, kan tallene ikke afgøre): forventet 350, faktisk 460 fuldtidspersoner."
+            "For a-dagpenge mv. ligger Ishøj nr. 97 (om kommunen hører til de 10 dårligste, kan tallene ikke afgøre): forventet 350, faktisk 460 fuldtidspersoner, dvs. 110 flere end forventet."
         );
         let r = row(500.0, 550.0, 0.31, 50);
         assert_eq!(
             group(&facts(&r, "Sygedagpenge mv.", false)),
-            "For sygedagpenge mv. ligger Ishøj nr. 50: forventet 500, faktisk 550 fuldtidspersoner."
+            "For sygedagpenge mv. ligger Ishøj nr. 50: forventet 500, faktisk 550 fuldtidspersoner, dvs. 50 flere end forventet."
         );
     }
 

@@ -135,3 +135,43 @@ fn init_templates_then_override_one_file() {
     assert!(String::from_utf8_lossy(&o.stderr)
         .contains("kommune.htm: not a template kommunebench knows"));
 }
+
+/// `report.accessibility-statement` is linked from every page's footer; without it the footer
+/// says where the statement belongs; an address that is not one is a config error.
+#[test]
+fn accessibility_statement_in_every_footer() {
+    let with = CONFIG.replace(
+        "period = \"2022\"\n",
+        "period = \"2022\"\naccessibility-statement = \"https://example.dk/was\"\n",
+    );
+    let p = Project::with(&with, common::MUNICIPALITIES, &common::benchmark_csv());
+    let out = p.dir.path().join("site");
+    let o = p.build(&out, &["--format", "html"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for page in ["index.html", "metode.html", "kommune/101.html"] {
+        let html = std::fs::read_to_string(out.join(page)).unwrap();
+        // minijinja escapes "/" in attributes as &#x2f;, which the browser reads back as "/".
+        let decoded = html.replace("&#x2f;", "/");
+        assert!(
+            decoded.contains("<a href=\"https://example.dk/was\">Tilgængelighedserklæring</a>"),
+            "{page}"
+        );
+        assert!(html.contains("<meta name=\"description\""), "{page}");
+        assert!(html.contains("<html lang=\"da\">"), "{page}");
+    }
+    let p = Project::new();
+    let out = p.dir.path().join("site");
+    assert!(p.build(&out, &["--format", "html"]).status.success());
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains("report.accessibility-statement"));
+    let bad = CONFIG.replace(
+        "period = \"2022\"\n",
+        "period = \"2022\"\naccessibility-statement = \"javascript:alert(1)\"\n",
+    );
+    let p = Project::with(&bad, common::MUNICIPALITIES, &common::benchmark_csv());
+    let err = p.error();
+    assert!(
+        err.contains("kommunebench.toml:3:27: report.accessibility-statement"),
+        "{err}"
+    );
+}

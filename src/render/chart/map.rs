@@ -49,8 +49,10 @@ pub const PALETTE: [&str; 7] = [
 
 /// Borders between municipalities (≥ 3:1 against the lightest fill and the white page).
 pub const BORDER: &str = "#5f5f5f";
-/// The focus municipality's outline.
+/// The focus municipality's and its peers' outline, drawn on a white [`HALO`].
 pub const FOCUS_LINE: &str = "#000000";
+/// The halo under an outline.
+pub const HALO: &str = "#ffffff";
 
 /// A step that gives round class limits (0.1, 0.2, 0.25, 0.5, 1, 2 …), about a third of `p90`.
 fn nice_step(p90: f64) -> f64 {
@@ -205,11 +207,14 @@ pub fn gap_map(c: &MapChart) -> anyhow::Result<String> {
         draw(s, BORDER, 0.5, &mut body);
     }
     // Peers, then the focus municipality, on top so their outlines are whole.
+    // Each outline is black on a white halo, so it stands out from dark and light fills alike.
     for s in all.iter().filter(|s| c.peers.contains(&s.code)) {
+        draw(s, HALO, 3.2, &mut body);
         draw(s, FOCUS_LINE, 1.4, &mut body);
     }
     for s in all.iter().filter(|s| Some(s.code) == c.focus) {
-        draw(s, FOCUS_LINE, 3.0, &mut body);
+        draw(s, HALO, 5.5, &mut body);
+        draw(s, FOCUS_LINE, 2.6, &mut body);
     }
 
     // Legend: the classes, worst at the top, with their limits.

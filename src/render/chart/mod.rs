@@ -126,8 +126,9 @@ pub use crate::fonts::{FONT_BOLD, FONT_REGULAR};
 pub const FOCUS: RGBColor = RGBColor(0x00, 0x72, 0xB2);
 /// Okabe–Ito vermillion: reference lines that need attention.
 pub const ACCENT: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
-/// Everything else.
-pub const OTHER: RGBColor = RGBColor(0xB0, 0xB0, 0xB0);
+/// Everything else: 4.3:1 on white and 3.7:1 on [`SHADE`], so grey marks keep WCAG 1.4.11's
+/// 3:1 non-text contrast.
+pub const OTHER: RGBColor = RGBColor(0x7A, 0x7A, 0x7A);
 /// Shading for "færre end forventet".
 pub const SHADE: RGBColor = RGBColor(0xE3, 0xF0, 0xF7);
 /// Axis and text colour.
@@ -187,4 +188,82 @@ pub(crate) fn range_with_zero(values: impl Iterator<Item = f64>) -> (f64, f64) {
     }
     let pad = ((hi - lo) * 0.12).max(0.05);
     (lo - pad, hi + pad)
+}
+
+#[cfg(test)]
+mod contrast {
+    use super::*;
+
+    /// WCAG 2.1 relative luminance.
+    fn luminance(hex: &str) -> f64 {
+        let v = u32::from_str_radix(hex.trim_start_matches('#'), 16).expect("hex colour");
+        let lin = |c: u32| {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(v >> 16 & 0xFF) + 0.7152 * lin(v >> 8 & 0xFF) + 0.0722 * lin(v & 0xFF)
+    }
+
+    fn ratio(a: &str, b: &str) -> f64 {
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    fn hex(c: RGBColor) -> String {
+        format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+    }
+
+    /// Every mark that carries meaning, and the focus ring, keeps 3:1 (WCAG 1.4.11) against
+    /// the backgrounds it is drawn on.
+    #[test]
+    fn chart_and_focus_colours_keep_three_to_one() {
+        let white = "#ffffff";
+        let shade = hex(SHADE);
+        let marks = [
+            (
+                "other municipalities",
+                hex(OTHER),
+                vec![white.to_string(), shade.clone()],
+            ),
+            (
+                "focus municipality",
+                hex(FOCUS),
+                vec![white.to_string(), shade.clone()],
+            ),
+            ("reference lines", hex(ACCENT), vec![white.to_string()]),
+            ("axes and text", hex(INK), vec![white.to_string(), shade]),
+            (
+                "map borders",
+                map::BORDER.to_string(),
+                vec![white.to_string(), map::PALETTE[3].to_string()],
+            ),
+            (
+                "map focus outline on white",
+                map::FOCUS_LINE.to_string(),
+                vec![map::HALO.to_string()],
+            ),
+            // The CSS focus ring (--ring in style.css) on the white page.
+            ("focus ring", "#1f1f1f".to_string(), vec![white.to_string()]),
+        ];
+        for (what, colour, backgrounds) in marks {
+            for bg in backgrounds {
+                let r = ratio(&colour, &bg);
+                assert!(r >= 3.0, "{what}: {colour} on {bg} is {r:.2}:1");
+            }
+        }
+        // The outline's halo separates it from every fill, light or dark.
+        for fill in map::PALETTE {
+            let best = ratio(map::FOCUS_LINE, fill).max(ratio(map::HALO, fill));
+            assert!(best >= 3.0, "map outline on {fill}: {best:.2}:1");
+        }
+        let css = include_str!("../../../report-templates/style.css");
+        assert!(
+            css.contains("--ring: #1f1f1f"),
+            "the test checks the ring colour style.css uses"
+        );
+    }
 }
