@@ -40,6 +40,9 @@ pub enum Command {
         #[arg(long, default_value = "config/kommunebench.toml")]
         config: PathBuf,
     },
+    /// Print the JSON schema of the config file (for editors: Taplo / Even Better TOML read a
+    /// `#:schema` line), as committed in `config/kommunebench.schema.json`.
+    Schema,
     /// Write the built-in templates to a folder, to start a `templates-dir` from.
     InitTemplates {
         /// The folder to write to (must not contain the template files yet).

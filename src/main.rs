@@ -28,6 +28,10 @@ fn main() {
             kommunebench::build(&opts).map(|s| println!("{s}"))
         }
         Command::Check { config } => kommunebench::check(&config).map(|s| println!("{s}")),
+        Command::Schema => {
+            println!("{}", kommunebench::config::schema());
+            Ok(())
+        }
         Command::InitTemplates { dir } => kommunebench::templates::init(&dir).map(|n| {
             println!("wrote {n} template files to {}", dir.display());
         }),

@@ -50,6 +50,23 @@ async function main() {
     for (const v of result.violations) {
       problems.push(`axe ${v.impact}: ${v.id} (${v.help}) on ${v.nodes.length} element(s), e.g. ${v.nodes[0].target}`);
     }
+    // The ranking tables sort by a column and filter by name (progressive enhancement).
+    const sortable = await tab.$("table.sortable");
+    if (sortable) {
+      await tab.click("table.sortable th[data-filter] button.sort");
+      const sorted = await tab.evaluate(() => {
+        const t = document.querySelector("table.sortable");
+        const names = Array.from(t.tBodies[0].rows).map((r) => r.cells[1].textContent.trim());
+        const copy = names.slice().sort((a, b) => a.localeCompare(b, "da"));
+        return { ok: names.join("|") === copy.join("|"), sort: t.querySelector("th[data-filter]").getAttribute("aria-sort") };
+      });
+      if (!sorted.ok || sorted.sort !== "ascending") problems.push(`sorting by name failed (${JSON.stringify(sorted)})`);
+      await tab.fill(".filter input", "ishøj");
+      const shown = await tab.evaluate(() =>
+        Array.from(document.querySelector("table.sortable").tBodies[0].rows).filter((r) => !r.hidden).length);
+      if (shown !== 1) problems.push(`filtering for "ishøj" shows ${shown} rows, not 1`);
+      await tab.fill(".filter input", "");
+    }
     const shot = path.join(outDir, name + ".png");
     await tab.screenshot({ path: shot, fullPage: false });
 

@@ -234,6 +234,17 @@ pub struct Comparison {
     pub klynge_at: BTreeMap<String, Location>,
 }
 
+/// The JSON schema of the config file, generated from the config types (their doc comments are
+/// the descriptions editors show). Deterministic: the same text every time.
+pub fn schema() -> String {
+    let mut schema = schemars::schema_for!(raw::RawConfig);
+    schema.insert(
+        "title".into(),
+        serde_json::Value::String("kommunebench config".into()),
+    );
+    serde_json::to_string_pretty(&schema).expect("a schema serializes")
+}
+
 impl Config {
     /// Reads, parses and checks a config file.
     pub fn load(path: &Path) -> anyhow::Result<Config> {

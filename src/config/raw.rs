@@ -4,11 +4,12 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
 /// The whole configuration, as written in the TOML file.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct RawConfig {
     /// What the report is about: period, title, sources.
@@ -36,13 +37,15 @@ pub struct RawConfig {
 }
 
 /// `[report]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct ReportConfig {
     /// The current period, e.g. `2022QMAT04` or `2022`. Required.
+    #[schemars(with = "String")]
     pub period: Spanned<String>,
     /// The period improvement is measured against. Default: the same period one year earlier.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub comparison_period: Option<Spanned<String>>,
     /// Report title. Default: "Benchmark af beskæftigelsesindsatsen".
     #[serde(default = "default_title")]
@@ -53,15 +56,17 @@ pub struct ReportConfig {
     /// The publisher's accessibility statement (tilgængelighedserklæring): an `https://` or
     /// `http://` URL, or a path on the same site, linked from every page's footer.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub accessibility_statement: Option<Spanned<String>>,
 }
 
 /// `[data]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct DataConfig {
     /// A `;`-separated list `kommunekode;kommune;region`. Default: the 98 municipalities built in.
     #[serde(default)]
+    #[schemars(with = "Option<PathBuf>")]
     pub municipalities: Option<Spanned<PathBuf>>,
     /// The input files, read in order into one dataset.
     pub inputs: Vec<InputConfig>,
@@ -71,7 +76,7 @@ pub struct DataConfig {
 }
 
 /// Input file formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum InputFormat {
     /// The jobindsats API's JSON export of table Y30R21, one object per line (or a JSON array).
@@ -103,7 +108,7 @@ impl InputFormat {
 }
 
 /// What the value of a StatBank, long or jobindsats input counts, for actual figures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Unit {
     /// Full-time persons (fuldtidspersoner), as AUK01 and jobindsats give them.
@@ -116,7 +121,7 @@ pub enum Unit {
 }
 
 /// One value or several, for `select`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum OneOrMany {
     One(String),
@@ -134,7 +139,7 @@ impl OneOrMany {
 }
 
 /// What an input file holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum InputRole {
     /// Rows of (municipality, period, group or benefit) with counts, shares, ranks.
@@ -147,7 +152,7 @@ pub enum InputRole {
 }
 
 /// Decimal separator of a text table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Decimal {
     /// `9,08`
@@ -157,18 +162,20 @@ pub enum Decimal {
 }
 
 /// `[[data.inputs]]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct InputConfig {
     /// `jobindsats-json`, `csv` or `xlsx`. Required.
     pub format: InputFormat,
     /// The file, relative to the config file. Required.
+    #[schemars(with = "PathBuf")]
     pub path: Spanned<PathBuf>,
     /// `benchmark` (default), `population` or `rammevilkaar`.
     #[serde(default)]
     pub role: InputRole,
     /// CSV only, required: `;` or `,`.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub delimiter: Option<Spanned<String>>,
     /// CSV and XLSX text cells, required for CSV: `comma` or `point`.
     #[serde(default)]
@@ -178,6 +185,7 @@ pub struct InputConfig {
     pub sheet: Option<String>,
     /// The period for every row, when the table has no period column.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub period: Option<Spanned<String>>,
     /// Column names (CSV/XLSX). See [`ColumnMap`].
     #[serde(default)]
@@ -192,6 +200,7 @@ pub struct InputConfig {
     pub select: BTreeMap<String, OneOrMany>,
     /// StatBank and long inputs with `role = "rammevilkaar"`: the variable's name. Required.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub variable: Option<Spanned<String>>,
     /// StatBank and jobindsats benchmark inputs without a benefit column: the benefit every row
     /// counts (matched against the groups' `benefits`), e.g. "Førtidspension".
@@ -210,15 +219,17 @@ pub struct InputConfig {
     /// Inputs by quarter, month or year: the periods to form (each the mean over its quarters
     /// or months), besides the report and comparison periods and those of the other inputs.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub periods: Vec<Spanned<String>>,
 }
 
 /// `[[data.derived]]`: a rammevilkår variable computed from others, per municipality and year:
 /// scale × Σ numerator ÷ Σ denominator.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct DerivedConfig {
     /// The new variable's name. Required.
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
     /// Variables summed above the line. Required.
     pub numerator: Vec<String>,
@@ -235,7 +246,7 @@ fn one() -> f64 {
 
 /// Column mapping for CSV and XLSX inputs: the header text of each column.
 /// Only the key columns and the figures present need to be named.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct ColumnMap {
     /// Municipality code column (3 digits). One of `kommunekode` or `kommune` is required.
@@ -270,10 +281,11 @@ pub struct ColumnMap {
 }
 
 /// `[[groups]]`: one benefit group.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct GroupConfig {
     /// Short id used in file names and columns, e.g. `kontanthjaelp`. Required.
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
     /// Danish label shown in reports, e.g. "Kontanthjælp mv.". Required.
     pub label: String,
@@ -289,7 +301,7 @@ pub struct GroupConfig {
 }
 
 /// Expected-figure modes (METHOD.md §5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Mode {
     /// Expected figures come from the input.
@@ -300,7 +312,7 @@ pub enum Mode {
 }
 
 /// Regression methods for model mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Method {
     /// Weighted least squares of the share, weights = population 16–66.
@@ -311,7 +323,7 @@ pub enum Method {
 }
 
 /// `[expected]`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct ExpectedConfig {
     /// `supplied` (default) or `model`.
@@ -342,7 +354,7 @@ pub struct ExpectedConfig {
 }
 
 /// `[expected.groups.<id>]`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct GroupModelConfig {
     /// Variables for this group. Default: `expected.variables`.
@@ -352,7 +364,7 @@ pub struct GroupModelConfig {
 }
 
 /// Which coverage the rank confidence sets promise.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ConfidenceSets {
     /// Each municipality's set covers its true rank with the stated probability.
@@ -363,7 +375,7 @@ pub enum ConfidenceSets {
 }
 
 /// `[ranking]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
 pub struct RankingConfig {
     /// Coverage of the rank confidence sets. Default: 0.90.
@@ -391,7 +403,7 @@ impl Default for RankingConfig {
 }
 
 /// How comparison groups are formed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ComparisonKind {
     /// The `size` municipalities with the closest expected share in the group.
@@ -404,7 +416,7 @@ pub enum ComparisonKind {
 }
 
 /// `[comparison]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
 pub struct RawComparisonConfig {
     /// `nearest` (default), `region` or `klynge`.
@@ -412,6 +424,7 @@ pub struct RawComparisonConfig {
     /// Number of peers for `nearest`. Default: 10.
     pub size: usize,
     /// For `klynge`: cluster name → list of kommunekoder.
+    #[schemars(with = "BTreeMap<String, Vec<u16>>")]
     pub klynger: BTreeMap<String, Spanned<Vec<u16>>>,
 }
 
@@ -426,7 +439,7 @@ impl Default for RawComparisonConfig {
 }
 
 /// `[presentation]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
 pub struct PresentationConfig {
     /// Counts are shown rounded to this: 1 or 10. Default: 10.
@@ -448,10 +461,11 @@ impl Default for PresentationConfig {
 }
 
 /// `[output]`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct OutputConfig {
     /// A folder whose files replace the built-in templates of the same name.
+    #[schemars(with = "Option<PathBuf>")]
     pub templates_dir: Option<Spanned<PathBuf>>,
 }
 

@@ -175,3 +175,40 @@ fn accessibility_statement_in_every_footer() {
         "{err}"
     );
 }
+
+/// The map: 98 municipality shapes, each with a title giving its name and value, on the
+/// national page for every group and on a municipality's page; in the appendix, on page 4.
+#[test]
+fn maps_have_98_titled_shapes() {
+    let site = common::default_site();
+    let count = |html: &str| -> Vec<usize> {
+        html.split("<svg")
+            .filter(|s| s.contains("Kort: forskel i procentpoint"))
+            .map(|svg| {
+                let svg = &svg[..svg.find("</svg>").unwrap()];
+                // Every municipality once; the focus and its peers are drawn again on top.
+                let titles: std::collections::BTreeSet<&str> = svg
+                    .split("<path ")
+                    .skip(1)
+                    .filter_map(|p| p.split("<title>").nth(1)?.split("</title>").next())
+                    .collect();
+                assert!(
+                    titles.iter().all(|t| t.contains("procentpoint (nr. ")),
+                    "{titles:?}"
+                );
+                titles.len()
+            })
+            .collect()
+    };
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert_eq!(count(&index), vec![98; 4], "one map per group");
+    let page = std::fs::read_to_string(site.join("kommune/183.html")).unwrap();
+    assert_eq!(count(&page), vec![98], "one map, the headline group");
+    assert!(page.contains("Ishøj: +0,39 procentpoint (nr. 80)"));
+    let pdf = super::pdftext::read(&site.join("pdf/183.pdf")).text();
+    assert!(
+        pdf.contains("Kort: forskel i procentpoint, ydelsesgrupper i alt"),
+        "{pdf}"
+    );
+    assert!(pdf.contains("Kort: DAGI, Styrelsen for Dataforsyning og Infrastruktur"));
+}

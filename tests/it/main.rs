@@ -14,3 +14,4 @@ mod pdf;
 mod pdftext;
 mod ranks_oracle;
 mod robust;
+mod schema;
