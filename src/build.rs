@@ -28,6 +28,8 @@ pub struct BuildOptions {
     pub kommune: Option<u16>,
     /// Which reports.
     pub format: Format,
+    /// How progress is shown.
+    pub progress: crate::progress::Style,
 }
 
 /// Seconds spent per stage of a build (renderers by name).
@@ -64,6 +66,7 @@ pub fn render(
     kommune: Option<u16>,
     format: Format,
     timings: &mut Timings,
+    progress: &dyn crate::progress::Progress,
 ) -> anyhow::Result<Site> {
     let cfg = &p.config;
     let res = &p.results;
@@ -99,17 +102,19 @@ pub fn render(
         templates: &templates,
         index: views.index(),
         municipalities,
+        progress,
     };
     timings.views = t.elapsed().as_secs_f64();
     let mut site = Site::default();
     for r in renderers(format) {
         let t = Instant::now();
+        progress.stage(r.name(), r.steps(&ctx));
         for (path, bytes) in r.render(&ctx)? {
             site.add(path, bytes);
         }
-        timings
-            .renderers
-            .push((r.name(), t.elapsed().as_secs_f64()));
+        let secs = t.elapsed().as_secs_f64();
+        progress.done(secs);
+        timings.renderers.push((r.name(), secs));
     }
     Ok(site)
 }
@@ -121,9 +126,14 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<String> {
     // Refuse early, before any work, when the target may not be replaced; hold its lock.
     let target = site::Target::prepare(&opts.out, opts.force, &cfg.files_read())?;
     let mut timings = Timings::default();
+    let progress = crate::progress::Reporter::new(opts.progress);
+    use crate::progress::Progress;
+    progress.stage("load", 1);
     let p = load_config(cfg)?;
     timings.load = start.elapsed().as_secs_f64();
-    let site = render(&p, opts.kommune, opts.format, &mut timings)?;
+    progress.tick();
+    progress.done(timings.load);
+    let site = render(&p, opts.kommune, opts.format, &mut timings, &progress)?;
     let t = Instant::now();
     target.write(&site)?;
     timings.write = t.elapsed().as_secs_f64();

@@ -33,6 +33,9 @@ pub enum Command {
         /// Which reports to render.
         #[arg(long, value_enum, default_value_t = Format::All)]
         format: Format,
+        /// No progress on stderr (without a terminal, progress is plain lines anyway).
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Validate the config and data without writing anything, and print a summary.
     Check {

@@ -17,6 +17,7 @@ pub mod fonts;
 pub mod fuzzing;
 pub mod input;
 pub mod keys;
+pub mod progress;
 #[cfg(feature = "render")]
 pub mod render;
 pub mod report;

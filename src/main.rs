@@ -17,6 +17,7 @@ fn main() {
             force,
             kommune,
             format,
+            quiet,
         } => {
             let opts = kommunebench::BuildOptions {
                 config,
@@ -24,6 +25,7 @@ fn main() {
                 force,
                 kommune,
                 format,
+                progress: kommunebench::progress::Style::detect(quiet),
             };
             kommunebench::build(&opts).map(|s| println!("{s}"))
         }

@@ -28,6 +28,10 @@ impl Renderer for HtmlSite {
         "html"
     }
 
+    fn steps(&self, ctx: &RenderContext) -> usize {
+        ctx.municipalities.len()
+    }
+
     fn render(&self, ctx: &RenderContext) -> anyhow::Result<Files> {
         let html = Html::new(ctx.templates)?;
         let (cfg, res) = (ctx.config, ctx.results);
@@ -78,6 +82,7 @@ impl Renderer for HtmlSite {
             .map(|(code, v)| {
                 let charts = chart::draw(&plan(cfg, res, Some(*code), Medium::Screen))?;
                 let page = html.render("kommune.html", v, Some(&charts), "../")?;
+                ctx.progress.tick();
                 Ok((format!("kommune/{code}.html"), page.into_bytes()))
             })
             .collect::<anyhow::Result<_>>()?;

@@ -33,6 +33,8 @@ pub struct RenderContext<'a> {
     pub index: IndexView,
     /// The municipalities this build renders, with their views.
     pub municipalities: Vec<(Kommunekode, MunicipalityView)>,
+    /// Where renderers report their steps.
+    pub progress: &'a dyn crate::progress::Progress,
 }
 
 /// One output.
@@ -41,6 +43,10 @@ pub trait Renderer: Sync {
     fn name(&self) -> &'static str;
     /// The files of this output.
     fn render(&self, ctx: &RenderContext) -> anyhow::Result<Files>;
+    /// How many steps it reports (one per document; 1 by default).
+    fn steps(&self, _ctx: &RenderContext) -> usize {
+        1
+    }
 }
 
 /// The environment variable that makes a build write each page's view model as JSON beside it

@@ -31,22 +31,29 @@ impl Renderer for PdfReports {
         "pdf"
     }
 
+    fn steps(&self, ctx: &RenderContext) -> usize {
+        ctx.municipalities.len() + 1
+    }
+
     fn render(&self, ctx: &RenderContext) -> anyhow::Result<Files> {
         let pdf = Pdf::new(ctx.templates);
         let (cfg, res) = (ctx.config, ctx.results);
         // The national list is the longest document; it is job 0, so it starts first.
         let jobs = ctx.municipalities.len() + 1;
         let docs = run_on_plain_threads(jobs, |i| {
-            if i == 0 {
+            let doc = if i == 0 {
                 let charts = chart::draw(&plan(cfg, res, None, Medium::Screen))?;
-                return Ok((
+                (
                     "pdf/rangliste.pdf".to_string(),
                     pdf.rangliste(&ctx.index, &charts)?,
-                ));
-            }
-            let (code, view) = &ctx.municipalities[i - 1];
-            let charts = chart::draw(&plan(cfg, res, Some(*code), Medium::Print))?;
-            Ok((format!("pdf/{code}.pdf"), pdf.bilag(view, &charts)?))
+                )
+            } else {
+                let (code, view) = &ctx.municipalities[i - 1];
+                let charts = chart::draw(&plan(cfg, res, Some(*code), Medium::Print))?;
+                (format!("pdf/{code}.pdf"), pdf.bilag(view, &charts)?)
+            };
+            ctx.progress.tick();
+            Ok(doc)
         })?;
         Ok(docs)
     }

@@ -60,3 +60,22 @@ fn default_build_writes_the_expected_files() {
     )));
     assert_eq!(national.lines().count(), 1 + 6 * 4);
 }
+
+/// Without a terminal a build reports each finished stage on stderr as a plain line;
+/// `--quiet` reports nothing; stdout has the summary only, either way.
+#[test]
+fn progress_is_plain_lines_without_a_terminal_and_none_when_quiet() {
+    let p = super::common::Project::new();
+    let out = p.dir.path().join("site");
+    let o = p.build(&out, &["--format", "html"]);
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    for stage in ["load", "data", "html"] {
+        assert!(err.contains(&format!("kommunebench: {stage} done in ")), "{err}");
+    }
+    assert!(!err.contains('\r') && !err.contains('\u{1b}'), "no bar without a terminal: {err:?}");
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("built "));
+    let o = p.build(&out, &["--format", "html", "--quiet"]);
+    assert!(o.status.success());
+    assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
+}
