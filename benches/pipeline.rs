@@ -101,7 +101,14 @@ fn main() {
         "in-process, warm Typst cache: full render in memory",
         3,
         || {
-            kommunebench::render(&project, None, Format::All, &mut Timings::default(), &kommunebench::progress::Silent).unwrap();
+            kommunebench::render(
+                &project,
+                None,
+                Format::All,
+                &mut Timings::default(),
+                &kommunebench::progress::Silent,
+            )
+            .unwrap();
         },
     );
     let _ = std::fs::remove_dir_all(&dir);

@@ -43,6 +43,19 @@ pub enum Command {
         #[arg(long, default_value = "config/kommunebench.toml")]
         config: PathBuf,
     },
+    /// Build in memory and serve the site on 127.0.0.1; rebuild and reload open pages on every
+    /// change of the config, an input file or a template; show errors in the page.
+    Serve {
+        /// The config file.
+        #[arg(long, default_value = "config/kommunebench.toml")]
+        config: PathBuf,
+        /// The port (0 = any free port; the address is printed).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// Open the site in the browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Print the JSON schema of the config file (for editors: Taplo / Even Better TOML read a
     /// `#:schema` line), as committed in `config/kommunebench.schema.json`.
     Schema,

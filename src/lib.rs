@@ -21,6 +21,8 @@ pub mod progress;
 #[cfg(feature = "render")]
 pub mod render;
 pub mod report;
+#[cfg(feature = "render")]
+pub mod serve;
 pub mod site;
 pub mod templates;
 

@@ -30,6 +30,9 @@ fn main() {
             kommunebench::build(&opts).map(|s| println!("{s}"))
         }
         Command::Check { config } => kommunebench::check(&config).map(|s| println!("{s}")),
+        Command::Serve { config, port, open } => {
+            kommunebench::serve::serve(&kommunebench::serve::ServeOptions { config, port, open })
+        }
         Command::Schema => {
             println!("{}", kommunebench::config::schema());
             Ok(())

@@ -77,7 +77,10 @@ impl Reporter {
 
     /// The bar's text: `[########......] pdf 45/99`.
     pub fn bar(name: &str, done: usize, total: usize) -> String {
-        let filled = (done * WIDTH).checked_div(total).unwrap_or(WIDTH).min(WIDTH);
+        let filled = (done * WIDTH)
+            .checked_div(total)
+            .unwrap_or(WIDTH)
+            .min(WIDTH);
         format!(
             "[{}{}] {name} {done}/{total}",
             "#".repeat(filled),
@@ -139,8 +142,17 @@ mod tests {
 
     #[test]
     fn bar_text() {
-        assert_eq!(Reporter::bar("pdf", 0, 99), format!("[{}] pdf 0/99", ".".repeat(30)));
-        assert_eq!(Reporter::bar("pdf", 99, 99), format!("[{}] pdf 99/99", "#".repeat(30)));
-        assert_eq!(Reporter::bar("data", 0, 0), format!("[{}] data 0/0", "#".repeat(30)));
+        assert_eq!(
+            Reporter::bar("pdf", 0, 99),
+            format!("[{}] pdf 0/99", ".".repeat(30))
+        );
+        assert_eq!(
+            Reporter::bar("pdf", 99, 99),
+            format!("[{}] pdf 99/99", "#".repeat(30))
+        );
+        assert_eq!(
+            Reporter::bar("data", 0, 0),
+            format!("[{}] data 0/0", "#".repeat(30))
+        );
     }
 }

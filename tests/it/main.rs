@@ -15,3 +15,4 @@ mod pdftext;
 mod ranks_oracle;
 mod robust;
 mod schema;
+mod serve;

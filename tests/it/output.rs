@@ -71,11 +71,21 @@ fn progress_is_plain_lines_without_a_terminal_and_none_when_quiet() {
     assert!(o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     for stage in ["load", "data", "html"] {
-        assert!(err.contains(&format!("kommunebench: {stage} done in ")), "{err}");
+        assert!(
+            err.contains(&format!("kommunebench: {stage} done in ")),
+            "{err}"
+        );
     }
-    assert!(!err.contains('\r') && !err.contains('\u{1b}'), "no bar without a terminal: {err:?}");
+    assert!(
+        !err.contains('\r') && !err.contains('\u{1b}'),
+        "no bar without a terminal: {err:?}"
+    );
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("built "));
     let o = p.build(&out, &["--format", "html", "--quiet"]);
     assert!(o.status.success());
-    assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }

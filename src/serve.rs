@@ -1,0 +1,369 @@
+//! `kommunebench serve`: the analyst's loop. Builds the site in memory, serves it on
+//! 127.0.0.1, watches the config, every input file and the templates folder, rebuilds on every
+//! change and reloads open pages. HTML and data are built first and served at once; a PDF is
+//! rendered when it is asked for (and kept until the next change). A config or data error is
+//! shown in the terminal and on every page, and the last good site stays served.
+//!
+//! The reload script is added to HTML responses here, never to `build` output.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::build::{render, Timings};
+use crate::cli::Format;
+use crate::config::Config;
+use crate::progress::Silent;
+use crate::{load_config, Project};
+
+/// Where the served pages ask whether the site changed.
+const VERSION_PATH: &str = "/__kommunebench/version";
+
+/// Polls the version and reloads the page when it changes (serve mode only).
+const RELOAD_SCRIPT: &str = "<script>(function(){var v=null;function poll(){fetch('/__kommunebench/version',{cache:'no-store'}).then(function(r){return r.text()}).then(function(t){if(v===null){v=t}else if(t!==v){location.reload()}}).catch(function(){}).then(function(){setTimeout(poll,300)})}poll()})();</script>";
+
+/// The state served: the last good build, its PDFs as rendered on demand, and the last error.
+struct State {
+    version: u64,
+    project: Option<Arc<Project>>,
+    site: BTreeMap<String, Vec<u8>>,
+    pdfs: BTreeMap<String, Vec<u8>>,
+    error: Option<String>,
+}
+
+/// Options of `kommunebench serve`.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub config: PathBuf,
+    /// 0 picks a free port.
+    pub port: u16,
+    /// Open the browser.
+    pub open: bool,
+}
+
+/// The files a build depends on, with their modification times (a folder: every file in it).
+fn watched(config: &Path) -> Vec<PathBuf> {
+    let mut out = vec![config.to_path_buf()];
+    if let Ok(cfg) = Config::load(config) {
+        for p in cfg.files_read() {
+            if p.is_dir() {
+                if let Ok(rd) = std::fs::read_dir(&p) {
+                    out.extend(rd.flatten().map(|e| e.path()));
+                }
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn stamps(paths: &[PathBuf]) -> Vec<Option<SystemTime>> {
+    paths
+        .iter()
+        .map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+        .collect()
+}
+
+/// Loads and renders the HTML pages and data files.
+fn build_html(config: &Path) -> anyhow::Result<(Project, BTreeMap<String, Vec<u8>>)> {
+    let p = load_config(Config::load(config)?)?;
+    let site = render(&p, None, Format::Html, &mut Timings::default(), &Silent)?;
+    Ok((p, site.files().clone()))
+}
+
+fn rebuild(state: &RwLock<State>, config: &Path) {
+    let t = Instant::now();
+    match build_html(config) {
+        Ok((p, site)) => {
+            let mut s = state.write().unwrap_or_else(|e| e.into_inner());
+            s.version += 1;
+            s.project = Some(Arc::new(p));
+            s.site = site;
+            s.pdfs.clear();
+            s.error = None;
+            eprintln!(
+                "kommunebench serve: rebuilt in {:.2} s (version {})",
+                t.elapsed().as_secs_f64(),
+                s.version
+            );
+        }
+        Err(e) => {
+            let msg = format!("{e:#}");
+            eprintln!("kommunebench serve: error: {msg}");
+            let mut s = state.write().unwrap_or_else(|e| e.into_inner());
+            s.version += 1;
+            s.error = Some(msg);
+        }
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// An HTML page as served: the reload script, and the last error on top while there is one.
+fn serve_html(page: &[u8], error: Option<&str>) -> Vec<u8> {
+    let mut html = String::from_utf8_lossy(page).into_owned();
+    let mut inject = String::new();
+    if let Some(e) = error {
+        inject.push_str(&format!(
+            "<div role=\"alert\" id=\"kommunebench-error\" style=\"background:#fde8e8;border:2px solid #9b1c1c;padding:1rem;margin:1rem 0;white-space:pre-wrap;font-family:monospace\"><strong>Fejl i konfiguration eller data — siden viser den seneste gode udgave.</strong>\n{}</div>",
+            escape(e)
+        ));
+    }
+    inject.push_str(RELOAD_SCRIPT);
+    match html.find("<body>") {
+        Some(i) => html.insert_str(i + "<body>".len(), &inject),
+        None => html.insert_str(0, &inject),
+    }
+    html.into_bytes()
+}
+
+/// The error page when no build has succeeded yet.
+fn error_page(error: &str) -> Vec<u8> {
+    serve_html(
+        b"<!DOCTYPE html><html lang=\"da\"><head><meta charset=\"utf-8\"><title>kommunebench: fejl</title></head><body><h1>kommunebench</h1><p>Ingen udgave af sitet endnu.</p></body></html>",
+        Some(error),
+    )
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "csv" => "text/csv; charset=utf-8",
+        "pdf" => "application/pdf",
+        "svg" => "image/svg+xml",
+        "ttf" => "font/ttf",
+        "txt" => "text/plain; charset=utf-8",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _ => "application/octet-stream",
+    }
+}
+
+/// `%C3%B8` → `ø`, for paths.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A PDF of the last good build, rendered on first request and kept until the next change.
+fn pdf(state: &RwLock<State>, lock: &Mutex<()>, path: &str) -> Option<Vec<u8>> {
+    if let Some(b) = state.read().ok()?.pdfs.get(path) {
+        return Some(b.clone());
+    }
+    // One PDF render at a time; a second request for the same file waits and finds it.
+    let _guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+    let (project, version) = {
+        let s = state.read().ok()?;
+        if let Some(b) = s.pdfs.get(path) {
+            return Some(b.clone());
+        }
+        (s.project.clone()?, s.version)
+    };
+    let code = path
+        .strip_prefix("pdf/")?
+        .strip_suffix(".pdf")?
+        .parse::<u16>()
+        .ok()
+        .or_else(|| project.results.codes().first().map(|c| c.get()))?;
+    let site = render(
+        &project,
+        Some(code),
+        Format::Pdf,
+        &mut Timings::default(),
+        &Silent,
+    )
+    .ok()?;
+    let mut s = state.write().ok()?;
+    if s.version == version {
+        for (k, v) in site.files() {
+            if k.ends_with(".pdf") {
+                s.pdfs.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    site.files().get(path).cloned()
+}
+
+fn respond(stream: &mut TcpStream, status: &str, ctype: &str, body: &[u8]) {
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(body);
+    let _ = stream.flush();
+}
+
+fn handle(mut stream: TcpStream, state: &RwLock<State>, pdf_lock: &Mutex<()>) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut reader = BufReader::new(match stream.try_clone() {
+        Ok(s) => s.take(16 * 1024),
+        Err(_) => return,
+    });
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    // Drain the headers (bounded by `take`).
+    let mut h = String::new();
+    while reader.read_line(&mut h).map(|n| n > 2).unwrap_or(false) {
+        h.clear();
+    }
+    let mut parts = line.split_whitespace();
+    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
+    if method != "GET" && method != "HEAD" {
+        respond(
+            &mut stream,
+            "405 Method Not Allowed",
+            "text/plain",
+            b"GET only\n",
+        );
+        return;
+    }
+    let path = percent_decode(target.split(['?', '#']).next().unwrap_or("/"));
+    if path == VERSION_PATH {
+        let v = state.read().map(|s| s.version).unwrap_or(0);
+        respond(
+            &mut stream,
+            "200 OK",
+            "text/plain",
+            v.to_string().as_bytes(),
+        );
+        return;
+    }
+    let mut rel = path.trim_start_matches('/').to_string();
+    if rel.is_empty() || rel.ends_with('/') {
+        rel.push_str("index.html");
+    }
+    if rel.split('/').any(|seg| seg == "..") {
+        respond(&mut stream, "400 Bad Request", "text/plain", b"bad path\n");
+        return;
+    }
+    let (file, error, has_site) = {
+        let s = state.read().unwrap_or_else(|e| e.into_inner());
+        (
+            s.site.get(&rel).cloned(),
+            s.error.clone(),
+            s.project.is_some(),
+        )
+    };
+    if !has_site {
+        let body = error_page(error.as_deref().unwrap_or("Bygger …"));
+        respond(
+            &mut stream,
+            "503 Service Unavailable",
+            "text/html; charset=utf-8",
+            &body,
+        );
+        return;
+    }
+    let body = match file {
+        Some(b) if rel.ends_with(".html") => Some(serve_html(&b, error.as_deref())),
+        Some(b) => Some(b),
+        None if rel.starts_with("pdf/") && rel.ends_with(".pdf") => pdf(state, pdf_lock, &rel),
+        None => None,
+    };
+    match body {
+        Some(b) => respond(&mut stream, "200 OK", content_type(&rel), &b),
+        None => respond(
+            &mut stream,
+            "404 Not Found",
+            "text/html; charset=utf-8",
+            &serve_html(
+                b"<!DOCTYPE html><html lang=\"da\"><head><meta charset=\"utf-8\"><title>Ikke fundet</title></head><body><p>Siden findes ikke.</p></body></html>",
+                error.as_deref(),
+            ),
+        ),
+    }
+}
+
+/// Runs the server until the process is stopped (Ctrl-C).
+pub fn serve(opts: &ServeOptions) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(("127.0.0.1", opts.port))
+        .map_err(|e| anyhow::anyhow!("cannot listen on 127.0.0.1:{}: {e}", opts.port))?;
+    let addr = listener.local_addr()?;
+    let url = format!("http://{addr}/");
+    let state = Arc::new(RwLock::new(State {
+        version: 0,
+        project: None,
+        site: BTreeMap::new(),
+        pdfs: BTreeMap::new(),
+        error: None,
+    }));
+    // The address first, so a script (or a test) can connect while the first build runs.
+    println!("kommunebench serve: {url} (Ctrl-C stops)");
+    let _ = std::io::stdout().flush();
+    rebuild(&state, &opts.config);
+    if opts.open {
+        let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
+    }
+    {
+        // Watch by polling modification times: portable, no extra threads per file, and a
+        // save that replaces the file (as many editors do) is seen like any other.
+        let state = Arc::clone(&state);
+        let config = opts.config.clone();
+        std::thread::spawn(move || {
+            let mut files = watched(&config);
+            let mut seen = stamps(&files);
+            loop {
+                std::thread::sleep(Duration::from_millis(100));
+                let now = stamps(&files);
+                if now != seen {
+                    // Let a multi-file save settle.
+                    std::thread::sleep(Duration::from_millis(30));
+                    rebuild(&state, &config);
+                    files = watched(&config);
+                    seen = stamps(&files);
+                }
+            }
+        });
+    }
+    let pdf_lock = Arc::new(Mutex::new(()));
+    for stream in listener.incoming().flatten() {
+        let state = Arc::clone(&state);
+        let pdf_lock = Arc::clone(&pdf_lock);
+        std::thread::spawn(move || handle(stream, &state, &pdf_lock));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reload_script_goes_after_body_and_errors_are_escaped() {
+        let page = b"<html><body><p>x</p></body></html>";
+        let served = String::from_utf8(serve_html(page, Some("a <b> & c"))).unwrap();
+        assert!(served.starts_with("<html><body><div role=\"alert\""));
+        assert!(served.contains("a &lt;b&gt; &amp; c"));
+        assert!(served.contains(VERSION_PATH));
+        assert_eq!(percent_decode("/kommune/Ish%C3%B8j"), "/kommune/Ishøj");
+    }
+}
