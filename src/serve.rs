@@ -70,20 +70,92 @@ fn stamps(paths: &[PathBuf]) -> Vec<Option<SystemTime>> {
         .collect()
 }
 
-/// Loads and renders the HTML pages and data files.
-fn build_html(config: &Path) -> anyhow::Result<(Project, BTreeMap<String, Vec<u8>>)> {
-    let p = load_config(Config::load(config)?)?;
-    let site = render(&p, None, Format::Html, &mut Timings::default(), &Silent)?;
-    Ok((p, site.files().clone()))
+/// What the loaded data and the computed results depend on: the config without the keys that
+/// only change how results are shown, and the input files' modification times.
+#[derive(PartialEq)]
+struct DataKey {
+    config: toml::Value,
+    inputs: Vec<(PathBuf, Option<SystemTime>)>,
 }
 
-fn rebuild(state: &RwLock<State>, config: &Path) {
+/// Keys that change the pages but not the data or the numbers.
+const VIEW_ONLY: [(&str, &str); 7] = [
+    ("report", "title"),
+    ("report", "sources"),
+    ("report", "accessibility-statement"),
+    ("presentation", "count-rounding"),
+    ("presentation", "decimals"),
+    ("output", "templates-dir"),
+    ("expected", "labels"),
+];
+
+fn data_key(cfg: &Config) -> Option<DataKey> {
+    let mut v: toml::Value = toml::from_str(&cfg.origin.text).ok()?;
+    for (table, key) in VIEW_ONLY {
+        if let Some(t) = v.get_mut(table).and_then(toml::Value::as_table_mut) {
+            t.remove(key);
+        }
+    }
+    let mut files: Vec<PathBuf> = cfg.inputs.iter().map(|i| i.file.path.clone()).collect();
+    files.extend(cfg.municipalities.iter().map(|m| m.path.clone()));
+    let stamps = stamps(&files);
+    Some(DataKey {
+        config: v,
+        inputs: files.into_iter().zip(stamps).collect(),
+    })
+}
+
+/// The last loaded project and what it was loaded from, so that a change of a template or of
+/// a presentation key re-renders without reloading the data or recomputing the results.
+struct Loaded {
+    key: DataKey,
+    project: Arc<Project>,
+}
+
+/// Loads (or reuses) the project and renders the HTML pages and data files.
+fn build_html(
+    config: &Path,
+    cache: &mut Option<Loaded>,
+) -> anyhow::Result<(Arc<Project>, BTreeMap<String, Vec<u8>>)> {
+    let cfg = Config::load(config)?;
+    let key = data_key(&cfg);
+    let project = match (cache.as_ref(), key) {
+        (Some(l), Some(k)) if l.key == k => {
+            // Same data and model: only the view changes. The manifest is the new config's.
+            let old = &l.project;
+            Arc::new(Project {
+                manifest: crate::input::Manifest::new(&cfg, &old.dataset),
+                config: cfg,
+                dataset: old.dataset.clone(),
+                results: old.results.clone(),
+            })
+        }
+        (_, k) => {
+            let p = Arc::new(load_config(cfg)?);
+            *cache = k.map(|key| Loaded {
+                key,
+                project: Arc::clone(&p),
+            });
+            p
+        }
+    };
+    let site = render(
+        &project,
+        None,
+        Format::Html,
+        &mut Timings::default(),
+        &Silent,
+    )?;
+    Ok((project, site.files().clone()))
+}
+
+fn rebuild(state: &RwLock<State>, config: &Path, cache: &mut Option<Loaded>) {
     let t = Instant::now();
-    match build_html(config) {
+    match build_html(config, cache) {
         Ok((p, site)) => {
             let mut s = state.write().unwrap_or_else(|e| e.into_inner());
             s.version += 1;
-            s.project = Some(Arc::new(p));
+            s.project = Some(p);
             s.site = site;
             s.pdfs.clear();
             s.error = None;
@@ -319,7 +391,8 @@ pub fn serve(opts: &ServeOptions) -> anyhow::Result<()> {
     // The address first, so a script (or a test) can connect while the first build runs.
     println!("kommunebench serve: {url} (Ctrl-C stops)");
     let _ = std::io::stdout().flush();
-    rebuild(&state, &opts.config);
+    let mut cache = None;
+    rebuild(&state, &opts.config, &mut cache);
     if opts.open {
         let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
     }
@@ -329,6 +402,7 @@ pub fn serve(opts: &ServeOptions) -> anyhow::Result<()> {
         let state = Arc::clone(&state);
         let config = opts.config.clone();
         std::thread::spawn(move || {
+            let mut cache = cache;
             let mut files = watched(&config);
             let mut seen = stamps(&files);
             loop {
@@ -337,7 +411,7 @@ pub fn serve(opts: &ServeOptions) -> anyhow::Result<()> {
                 if now != seen {
                     // Let a multi-file save settle.
                     std::thread::sleep(Duration::from_millis(30));
-                    rebuild(&state, &config);
+                    rebuild(&state, &config, &mut cache);
                     files = watched(&config);
                     seen = stamps(&files);
                 }
