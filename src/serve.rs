@@ -29,8 +29,8 @@ const RELOAD_SCRIPT: &str = "<script>(function(){var v=null;function poll(){fetc
 struct State {
     version: u64,
     project: Option<Arc<Project>>,
-    site: BTreeMap<String, Vec<u8>>,
-    pdfs: BTreeMap<String, Vec<u8>>,
+    site: Files,
+    pdfs: Files,
     error: Option<String>,
 }
 
@@ -112,11 +112,11 @@ struct Loaded {
     project: Arc<Project>,
 }
 
+/// Files by path.
+type Files = BTreeMap<String, Vec<u8>>;
+
 /// Loads (or reuses) the project and renders the HTML pages and data files.
-fn build_html(
-    config: &Path,
-    cache: &mut Option<Loaded>,
-) -> anyhow::Result<(Arc<Project>, BTreeMap<String, Vec<u8>>)> {
+fn build_html(config: &Path, cache: &mut Option<Loaded>) -> anyhow::Result<(Arc<Project>, Files)> {
     let cfg = Config::load(config)?;
     let key = data_key(&cfg);
     let project = match (cache.as_ref(), key) {
