@@ -51,11 +51,7 @@ pub fn alternatives(
             }
         }
     }
-    let main = |g: &GroupId| -> ModelSpec {
-        cfg.model_spec(g)
-            .expect("checked config: every ordinary group has a model spec")
-            .clone()
-    };
+    let main = |g: &GroupId| super::model::configured_spec(cfg, g);
     let mut specs: Vec<(String, SpecFor)> = Vec::new();
     for v in &variables {
         let v = v.clone();

@@ -22,10 +22,18 @@ fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
 }
 
 fn csv_bytes(header: &str, rows: impl IntoIterator<Item = Vec<String>>) -> anyhow::Result<Vec<u8>> {
+    csv_with_header(header.split(','), rows)
+}
+
+/// A CSV file from header cells (which may hold commas: they are quoted) and rows.
+fn csv_with_header<H: AsRef<[u8]>>(
+    header: impl IntoIterator<Item = H>,
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> anyhow::Result<Vec<u8>> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    w.write_record(header.split(','))?;
+    w.write_record(header)?;
     for r in rows {
         w.write_record(&r)?;
     }
@@ -291,10 +299,7 @@ pub fn model_input_csv(model: &crate::compute::model::ModelReport) -> anyhow::Re
             rows.push(row);
         }
     }
-    // The header is built here, not split on commas: variable names may hold any character.
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
+    // Header cells, not a comma-separated header: variable names may hold any character.
     let mut head: Vec<String> = ["period", "group", "kommunekode", "share_pct", "weight"]
         .iter()
         .map(|s| s.to_string())
@@ -303,11 +308,7 @@ pub fn model_input_csv(model: &crate::compute::model::ModelReport) -> anyhow::Re
         head.push(v.to_string());
         head.push(format!("{v}_year"));
     }
-    w.write_record(&head)?;
-    for r in rows {
-        w.write_record(&r)?;
-    }
-    w.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))
+    csv_with_header(head, rows)
 }
 
 /// `data/`: results as CSV, JSON and XLSX, national totals, comparison groups, the model report

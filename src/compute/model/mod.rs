@@ -174,18 +174,8 @@ pub fn fit_all(
     periods: &[Period],
     bases: &BTreeMap<(Period, GroupId), Base>,
 ) -> anyhow::Result<Fitted> {
-    let (expected, pred_var, reports) = fit_with(
-        cfg,
-        ds,
-        periods,
-        bases,
-        &|g| {
-            cfg.model_spec(g)
-                .expect("checked config: every ordinary group has a model spec")
-                .clone()
-        },
-        true,
-    )?;
+    let (expected, pred_var, reports) =
+        fit_with(cfg, ds, periods, bases, &|g| configured_spec(cfg, g), true)?;
     Ok(Fitted {
         expected,
         pred_var,
@@ -201,6 +191,13 @@ pub fn fit_all(
 }
 
 type Lists = BTreeMap<(Period, GroupId), Vec<f64>>;
+
+/// A group's configured specification (every ordinary group has one in model mode).
+pub fn configured_spec(cfg: &Config, g: &GroupId) -> ModelSpec {
+    cfg.model_spec(g)
+        .expect("checked config: every ordinary group has a model spec")
+        .clone()
+}
 
 /// Fits every ordinary group of every period with the specification `spec_for` gives it; a
 /// total's expected share and variance are its members' sums.
