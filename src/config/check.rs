@@ -369,8 +369,7 @@ fn dimensional_keys(
         }
         return Ok(());
     }
-    if let Some((k, vals)) = inp.select.iter().find(|(_, v)| v.values().is_empty()) {
-        let _ = vals;
+    if let Some((k, _)) = inp.select.iter().find(|(_, v)| v.values().is_empty()) {
         return Err(src.error_at(at, format!("{key}.select.{k}: select at least one value")));
     }
     match inp.role {

@@ -114,8 +114,8 @@ impl ViewBuilder<'_> {
             number(r.ministry_expected_share, d),
             number(r.model_expected_share, d),
         )];
-        let mut contrib = self.contributions(&head.period, &head.group, head.kommunekode);
-        contrib.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
+        // The largest push up and down; `contributions` lists variables in a fixed order.
+        let contrib = self.contributions(&head.period, &head.group, head.kommunekode);
         let up = contrib
             .iter()
             .filter(|c| c.1 > 0.0)
