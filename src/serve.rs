@@ -391,7 +391,10 @@ pub fn serve(opts: &ServeOptions) -> anyhow::Result<()> {
     // The address first, so a script (or a test) can connect while the first build runs.
     println!("kommunebench serve: {url} (Ctrl-C stops)");
     let _ = std::io::stdout().flush();
+    // What a build read is stamped before the build, so a save during it triggers another.
     let mut cache = None;
+    let mut files = watched(&opts.config);
+    let mut seen = stamps(&files);
     rebuild(&state, &opts.config, &mut cache);
     if opts.open {
         let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
@@ -401,20 +404,14 @@ pub fn serve(opts: &ServeOptions) -> anyhow::Result<()> {
         // save that replaces the file (as many editors do) is seen like any other.
         let state = Arc::clone(&state);
         let config = opts.config.clone();
-        std::thread::spawn(move || {
-            let mut cache = cache;
-            let mut files = watched(&config);
-            let mut seen = stamps(&files);
-            loop {
-                std::thread::sleep(Duration::from_millis(100));
-                let now = stamps(&files);
-                if now != seen {
-                    // Let a multi-file save settle.
-                    std::thread::sleep(Duration::from_millis(30));
-                    rebuild(&state, &config, &mut cache);
-                    files = watched(&config);
-                    seen = stamps(&files);
-                }
+        std::thread::spawn(move || loop {
+            std::thread::sleep(Duration::from_millis(100));
+            if stamps(&files) != seen {
+                // Let a multi-file save settle.
+                std::thread::sleep(Duration::from_millis(30));
+                files = watched(&config);
+                seen = stamps(&files);
+                rebuild(&state, &config, &mut cache);
             }
         });
     }
