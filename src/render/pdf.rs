@@ -49,15 +49,23 @@ impl Renderer for PdfReports {
                 )
             } else {
                 let (code, view) = &ctx.municipalities[i - 1];
-                let charts = chart::draw(&plan(cfg, res, Some(*code), Medium::Print))?;
+                let charts = chart::draw_layered(&plan(cfg, res, Some(*code), Medium::Print))?;
                 (format!("pdf/{code}.pdf"), pdf.bilag(view, &charts)?)
             };
             ctx.progress.tick();
+            // Typst's memo (global) would otherwise keep every appendix's layouts: 850 MB for
+            // the default build, and fresh pages cost the kernel more time zeroing them than
+            // the memo saves. What every appendix uses (the chart bases, the templates, shaped
+            // headings) is hit again before it ages out.
+            typst::comemo::evict(MEMO_MAX_AGE);
             Ok(doc)
         })?;
         Ok(docs)
     }
 }
+
+/// How many documents a memoized Typst result may go unused before it is dropped.
+const MEMO_MAX_AGE: usize = 10;
 
 /// Runs `jobs` jobs on as many plain threads as rayon has, results in job order.
 ///

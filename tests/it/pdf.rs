@@ -75,3 +75,57 @@ fn markup_characters_in_a_name_stay_literal_in_the_pdf() {
         "{text}"
     );
 }
+
+/// The appendices' charts are drawn as a base shared by every municipality plus a focus
+/// overlay (Typst then parses each base once per build): across all 98 municipalities the bases
+/// must be byte-identical (the bars: at most three, as a best/worst label near the focus is left
+/// out), while the overlay and the text alternative name the municipality.
+#[test]
+fn appendix_chart_bases_are_shared_and_overlays_name_the_municipality() {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use kommunebench::render::chart;
+    use kommunebench::report::charts::{plan, Medium};
+
+    let p = kommunebench::load(&common::default_config()).unwrap();
+    let mut bases: BTreeMap<(String, &str), BTreeSet<String>> = BTreeMap::new();
+    for m in p.dataset.municipalities.iter() {
+        let print = plan(&p.config, &p.results, Some(m.code), Medium::Print);
+        let layered = chart::draw_layered(&print).unwrap();
+        let whole = chart::draw(&print).unwrap();
+        for (gid, c) in &layered {
+            for (what, base) in [
+                ("bars", &c.bars),
+                ("scatter", &c.scatter),
+                ("funnel", &c.funnel),
+                ("map", &c.map),
+            ] {
+                bases
+                    .entry((gid.clone(), what))
+                    .or_default()
+                    .insert(base.clone());
+            }
+            let name = format!("{} (", m.name);
+            assert!(c.bars_focus.contains(&name), "{gid}: {}", m.name);
+            assert!(!c.bars.contains(&name), "{gid}: {}", m.name);
+            assert!(
+                !c.bars_focus.contains("Placering (1 = bedst)"),
+                "overlay without axes"
+            );
+            let w = &whole[gid];
+            assert_eq!(c.bars_alt, w.bars_alt, "alt text as the whole chart's");
+            assert_eq!(c.funnel_alt, w.funnel_alt);
+            assert_eq!(c.scatter_alt, w.scatter_alt);
+            assert_eq!(c.map_alt, w.map_alt);
+            assert!(c.bars_alt.contains(&format!("{} ligger nr.", m.name)));
+        }
+    }
+    for ((gid, what), set) in &bases {
+        let most = if *what == "bars" { 3 } else { 1 };
+        assert!(
+            set.len() <= most,
+            "{gid} {what}: {} different bases",
+            set.len()
+        );
+    }
+}

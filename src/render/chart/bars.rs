@@ -4,12 +4,14 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{err, finish_svg, range_with_zero, register_fonts, FOCUS, FONT_FAMILY, INK, OTHER};
+use super::{
+    err, finish_svg, range_with_zero, register_fonts, Layer, FOCUS, FONT_FAMILY, INK, OTHER,
+};
 use crate::report::charts::{BarDatum, BarsChart};
 use crate::report::fmt;
 
-/// Draws the chart; `data` is in rank order (best first). `id` makes element ids unique.
-pub fn gap_bars(c: &BarsChart) -> anyhow::Result<String> {
+/// Draws the chart, or one [`Layer`] of it; `data` is in rank order (best first).
+pub fn gap_bars(c: &BarsChart, layer: Layer) -> anyhow::Result<String> {
     let (id, size, group_label, data, decimals) = (
         c.frame.id.as_str(),
         c.frame.size,
@@ -24,7 +26,11 @@ pub fn gap_bars(c: &BarsChart) -> anyhow::Result<String> {
     let mut buf = String::new();
     {
         let root = SVGBackend::with_string(&mut buf, (width, height)).into_drawing_area();
-        root.fill(&WHITE).map_err(err("bar"))?;
+        if layer.shared() {
+            root.fill(&WHITE).map_err(err("bar"))?;
+        }
+        // The label areas are reserved whether or not the mesh is drawn, so an overlay's
+        // coordinates match its base's.
         let mut chart = ChartBuilder::on(&root)
             .margin_top(28)
             .margin_right(16)
@@ -34,51 +40,21 @@ pub fn gap_bars(c: &BarsChart) -> anyhow::Result<String> {
             .y_label_area_size(64)
             .build_cartesian_2d(0.5f64..(n as f64 + 0.5), lo..hi)
             .map_err(err("bar"))?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(WHITE)
-            .bold_line_style(RGBColor(0xE6, 0xE6, 0xE6))
-            .x_desc("Placering (1 = bedst)")
-            .y_desc("Forskel, procentpoint")
-            .axis_desc_style((FONT_FAMILY, 13).into_font().color(&INK))
-            .label_style((FONT_FAMILY, 12).into_font().color(&INK))
-            .x_labels(10)
-            .x_label_formatter(&|v| format!("{}", v.round() as i64))
-            .y_label_formatter(&|v| fmt::number(*v, 1))
-            .draw()
-            .map_err(err("bar"))?;
-        chart
-            .draw_series(
-                data.iter()
-                    .enumerate()
-                    .filter(|(_, d)| !d.focus)
-                    .map(|(i, d)| {
-                        let x = i as f64 + 1.0;
-                        Rectangle::new([(x - 0.4, 0.0), (x + 0.4, d.gap_pp)], OTHER.filled())
-                    }),
-            )
-            .map_err(err("bar"))?;
-        chart
-            .draw_series(
-                data.iter()
-                    .enumerate()
-                    .filter(|(_, d)| d.focus)
-                    .map(|(i, d)| {
-                        let x = i as f64 + 1.0;
-                        Rectangle::new([(x - 0.5, 0.0), (x + 0.5, d.gap_pp)], FOCUS.filled())
-                    }),
-            )
-            .map_err(err("bar"))?;
-        chart
-            .draw_series(LineSeries::new(
-                [(0.5, 0.0), (n as f64 + 0.5, 0.0)],
-                INK.stroke_width(1),
-            ))
-            .map_err(err("bar"))?;
-
+        if layer.shared() {
+            draw_shared(&mut chart, data, n, layer)?;
+        }
+        if layer.highlight() {
+            draw_highlight(&mut chart, data)?;
+        }
         let label_style = (FONT_FAMILY, 12).into_font().color(&INK);
         for (i, text, focus) in labels(data, decimals) {
+            if !(if focus {
+                layer.highlight()
+            } else {
+                layer.shared()
+            }) {
+                continue;
+            }
             let d = &data[i];
             let x = i as f64 + 1.0;
             let frac = x / n as f64;
@@ -120,8 +96,67 @@ pub fn gap_bars(c: &BarsChart) -> anyhow::Result<String> {
         root.present().map_err(err("bar"))?;
     }
     let title = format!("Forskel mellem faktisk og forventet andel, {group_label}");
-    let desc = description(data, decimals);
-    Ok(finish_svg(buf, id, &title, &desc))
+    let desc = description(data, decimals, layer);
+    Ok(finish_svg(buf, &layer.id(id), &title, &desc))
+}
+
+type Chart<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// The mesh, every bar in grey (the focus municipality's too: the highlight covers it) and the
+/// zero line.
+fn draw_shared(chart: &mut Chart, data: &[BarDatum], n: usize, layer: Layer) -> anyhow::Result<()> {
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(WHITE)
+        .bold_line_style(RGBColor(0xE6, 0xE6, 0xE6))
+        .x_desc("Placering (1 = bedst)")
+        .y_desc("Forskel, procentpoint")
+        .axis_desc_style((FONT_FAMILY, 13).into_font().color(&INK))
+        .label_style((FONT_FAMILY, 12).into_font().color(&INK))
+        .x_labels(10)
+        .x_label_formatter(&|v| format!("{}", v.round() as i64))
+        .y_label_formatter(&|v| fmt::number(*v, 1))
+        .draw()
+        .map_err(err("bar"))?;
+    chart
+        .draw_series(
+            data.iter()
+                .enumerate()
+                .filter(|(_, d)| !layer.is_focus(d.focus))
+                .map(|(i, d)| {
+                    let x = i as f64 + 1.0;
+                    Rectangle::new([(x - 0.4, 0.0), (x + 0.4, d.gap_pp)], OTHER.filled())
+                }),
+        )
+        .map_err(err("bar"))?;
+    chart
+        .draw_series(LineSeries::new(
+            [(0.5, 0.0), (n as f64 + 0.5, 0.0)],
+            INK.stroke_width(1),
+        ))
+        .map_err(err("bar"))?;
+    Ok(())
+}
+
+/// The focus municipality's bar, wider and in the focus colour.
+fn draw_highlight(chart: &mut Chart, data: &[BarDatum]) -> anyhow::Result<()> {
+    chart
+        .draw_series(
+            data.iter()
+                .enumerate()
+                .filter(|(_, d)| d.focus)
+                .map(|(i, d)| {
+                    let x = i as f64 + 1.0;
+                    Rectangle::new([(x - 0.5, 0.0), (x + 0.5, d.gap_pp)], FOCUS.filled())
+                }),
+        )
+        .map_err(err("bar"))?;
+    Ok(())
 }
 
 /// The bars that carry a name: best, worst and the focus municipality (with its value), as
@@ -151,9 +186,10 @@ fn labels(data: &[BarDatum], decimals: usize) -> Vec<(usize, String, bool)> {
     labels
 }
 
-/// The text alternative: what the chart shows and, with a focus, its place and value.
-fn description(data: &[BarDatum], decimals: usize) -> String {
-    match data.iter().find(|d| d.focus) {
+/// The text alternative: what the chart shows and, with a focus (not in a base), its place
+/// and value.
+fn description(data: &[BarDatum], decimals: usize, layer: Layer) -> String {
+    match data.iter().find(|d| layer.is_focus(d.focus)) {
         Some(d) => format!(
             "Søjlediagram med alle {} kommuners forskel i procentpoint, sorteret fra bedst til dårligst. {} ligger nr. {} med {} procentpoint.",
             data.len(),

@@ -5,7 +5,7 @@
 
 use plotters::prelude::*;
 
-use super::{err, finish_svg, register_fonts, ACCENT, FOCUS, FONT_FAMILY, INK, OTHER};
+use super::{err, finish_svg, register_fonts, Layer, ACCENT, FOCUS, FONT_FAMILY, INK, OTHER};
 use crate::report::charts::FunnelChart;
 use crate::report::fmt;
 
@@ -14,8 +14,8 @@ fn limit(c: &FunnelChart, n: f64, z: f64) -> f64 {
     z * (c.phi * c.p0 * (1.0 - c.p0) / n).sqrt() * 100.0
 }
 
-/// Draws the chart.
-pub fn gap_funnel(c: &FunnelChart) -> anyhow::Result<String> {
+/// Draws the chart, or one [`Layer`] of it.
+pub fn gap_funnel(c: &FunnelChart, layer: Layer) -> anyhow::Result<String> {
     register_fonts();
     let data = &c.data;
     let (mut nlo, mut nhi) = (f64::INFINITY, 0.0f64);
@@ -37,52 +37,61 @@ pub fn gap_funnel(c: &FunnelChart) -> anyhow::Result<String> {
     let mut buf = String::new();
     {
         let root = SVGBackend::with_string(&mut buf, (width, height)).into_drawing_area();
-        root.fill(&WHITE).map_err(err("funnel"))?;
+        if layer.shared() {
+            root.fill(&WHITE).map_err(err("funnel"))?;
+        }
         let mut chart = ChartBuilder::on(&root)
             .margin(16)
             .x_label_area_size(44)
             .y_label_area_size(60)
             .build_cartesian_2d((nlo..nhi).log_scale(), -g..g)
             .map_err(err("funnel"))?;
-        chart
-            .configure_mesh()
-            .light_line_style(WHITE)
-            .bold_line_style(RGBColor(0xE6, 0xE6, 0xE6))
-            .x_desc("Befolkning 16–66 år (logaritmisk akse)")
-            .y_desc("Forskel, procentpoint")
-            .axis_desc_style((FONT_FAMILY, 13).into_font().color(&INK))
-            .label_style((FONT_FAMILY, 12).into_font().color(&INK))
-            .x_label_formatter(&|v| fmt::number(*v, 0))
-            .y_label_formatter(&|v| fmt::number(*v, 1))
-            .draw()
-            .map_err(err("funnel"))?;
-        let steps: Vec<f64> = (0..=60)
-            .map(|i| nlo * (nhi / nlo).powf(f64::from(i) / 60.0))
-            .collect();
-        for (z, style) in [(2.0, ACCENT.stroke_width(1)), (3.0, INK.stroke_width(1))] {
-            for sign in [1.0, -1.0] {
-                chart
-                    .draw_series(LineSeries::new(
-                        steps.iter().map(|&n| (n, sign * limit(c, n, z).min(g))),
-                        style,
-                    ))
-                    .map_err(err("funnel"))?;
+        if layer.shared() {
+            chart
+                .configure_mesh()
+                .light_line_style(WHITE)
+                .bold_line_style(RGBColor(0xE6, 0xE6, 0xE6))
+                .x_desc("Befolkning 16–66 år (logaritmisk akse)")
+                .y_desc("Forskel, procentpoint")
+                .axis_desc_style((FONT_FAMILY, 13).into_font().color(&INK))
+                .label_style((FONT_FAMILY, 12).into_font().color(&INK))
+                .x_label_formatter(&|v| fmt::number(*v, 0))
+                .y_label_formatter(&|v| fmt::number(*v, 1))
+                .draw()
+                .map_err(err("funnel"))?;
+            let steps: Vec<f64> = (0..=60)
+                .map(|i| nlo * (nhi / nlo).powf(f64::from(i) / 60.0))
+                .collect();
+            for (z, style) in [(2.0, ACCENT.stroke_width(1)), (3.0, INK.stroke_width(1))] {
+                for sign in [1.0, -1.0] {
+                    chart
+                        .draw_series(LineSeries::new(
+                            steps.iter().map(|&n| (n, sign * limit(c, n, z).min(g))),
+                            style,
+                        ))
+                        .map_err(err("funnel"))?;
+                }
             }
+            chart
+                .draw_series(LineSeries::new(
+                    [(nlo, 0.0), (nhi, 0.0)],
+                    INK.stroke_width(1),
+                ))
+                .map_err(err("funnel"))?;
+            chart
+                .draw_series(
+                    data.iter()
+                        .filter(|d| !layer.is_focus(d.focus) && d.population > 0.0)
+                        .map(|d| {
+                            Circle::new((d.population, d.gap_pp.clamp(-g, g)), 3, OTHER.filled())
+                        }),
+                )
+                .map_err(err("funnel"))?;
         }
-        chart
-            .draw_series(LineSeries::new(
-                [(nlo, 0.0), (nhi, 0.0)],
-                INK.stroke_width(1),
-            ))
-            .map_err(err("funnel"))?;
-        chart
-            .draw_series(
-                data.iter()
-                    .filter(|d| !d.focus && d.population > 0.0)
-                    .map(|d| Circle::new((d.population, d.gap_pp.clamp(-g, g)), 3, OTHER.filled())),
-            )
-            .map_err(err("funnel"))?;
-        for d in data.iter().filter(|d| d.focus && d.population > 0.0) {
+        for d in data
+            .iter()
+            .filter(|d| d.focus && d.population > 0.0 && layer.highlight())
+        {
             let at = (d.population, d.gap_pp.clamp(-g, g));
             chart
                 .draw_series(std::iter::once(Circle::new(at, 6, FOCUS.filled())))
@@ -95,17 +104,19 @@ pub fn gap_funnel(c: &FunnelChart) -> anyhow::Result<String> {
                 )))
                 .map_err(err("funnel"))?;
         }
-        let text = (FONT_FAMILY, 12).into_font().color(&INK);
-        chart
-            .draw_series(std::iter::once(Text::new(
-                "±2 og ±3 standardfejl",
-                (nhi / 1.25, limit(c, nhi / 1.25, 3.0).min(g) + g * 0.04),
-                text.pos(plotters::style::text_anchor::Pos::new(
-                    plotters::style::text_anchor::HPos::Right,
-                    plotters::style::text_anchor::VPos::Bottom,
-                )),
-            )))
-            .map_err(err("funnel"))?;
+        if layer.shared() {
+            let text = (FONT_FAMILY, 12).into_font().color(&INK);
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    "±2 og ±3 standardfejl",
+                    (nhi / 1.25, limit(c, nhi / 1.25, 3.0).min(g) + g * 0.04),
+                    text.pos(plotters::style::text_anchor::Pos::new(
+                        plotters::style::text_anchor::HPos::Right,
+                        plotters::style::text_anchor::VPos::Bottom,
+                    )),
+                )))
+                .map_err(err("funnel"))?;
+        }
         root.present().map_err(err("funnel"))?;
     }
     let title = format!(
@@ -120,7 +131,7 @@ pub fn gap_funnel(c: &FunnelChart) -> anyhow::Result<String> {
         "Hver kommunes forskel i procentpoint mod dens befolkning på 16–66 år. Linjerne viser, hvor langt fra 0 en kommune af den størrelse kan ligge alene på grund af tilfældige udsving (±2 og ±3 standardfejl). {outside} af {} kommuner ligger uden for ±3 standardfejl.",
         data.len()
     );
-    if let Some(d) = data.iter().find(|d| d.focus) {
+    if let Some(d) = data.iter().find(|d| layer.is_focus(d.focus)) {
         desc.push_str(&format!(
             " {}: {} procentpoint ved {} indbyggere på 16–66 år.",
             d.name,
@@ -128,5 +139,5 @@ pub fn gap_funnel(c: &FunnelChart) -> anyhow::Result<String> {
             fmt::number(d.population, 0)
         ));
     }
-    Ok(finish_svg(buf, &c.frame.id, &title, &desc))
+    Ok(finish_svg(buf, &layer.id(&c.frame.id), &title, &desc))
 }

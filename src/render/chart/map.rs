@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use super::{finish_svg, xml_escape, FONT_FAMILY};
+use super::{finish_svg, xml_escape, Layer, FONT_FAMILY};
 use crate::report::charts::MapChart;
 use crate::report::fmt;
 
@@ -122,8 +122,8 @@ fn path(shape: &Shape, f: &Frame) -> String {
     d
 }
 
-/// Draws the map.
-pub fn gap_map(c: &MapChart) -> anyhow::Result<String> {
+/// Draws the map, or one [`Layer`] of it.
+pub fn gap_map(c: &MapChart, layer: Layer) -> anyhow::Result<String> {
     let (width, height) = c.frame.size;
     let (width, height) = (f64::from(width), f64::from(height));
     let legend_w = 190.0;
@@ -170,14 +170,16 @@ pub fn gap_map(c: &MapChart) -> anyhow::Result<String> {
         .unwrap_or(2) as usize;
 
     let mut body = String::new();
-    let _ = write!(
-        body,
-        r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="none" stroke="{BORDER}" stroke-width="0.8"/>"##,
-        box_x,
-        box_y,
-        bw + 12.0,
-        bh + 12.0
-    );
+    if layer.shared() {
+        let _ = write!(
+            body,
+            r##"<rect width="{width}" height="{height}" fill="#ffffff"/><rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="none" stroke="{BORDER}" stroke-width="0.8"/>"##,
+            box_x,
+            box_y,
+            bw + 12.0,
+            bh + 12.0
+        );
+    }
     let draw = |s: &Shape, stroke: &str, w: f64, out: &mut String| {
         let f = if s.code == BORNHOLM {
             &born_frame
@@ -203,18 +205,22 @@ pub fn gap_map(c: &MapChart) -> anyhow::Result<String> {
             xml_escape(&title)
         );
     };
-    for s in all {
-        draw(s, BORDER, 0.5, &mut body);
+    if layer.shared() {
+        for s in all {
+            draw(s, BORDER, 0.5, &mut body);
+        }
     }
-    // Peers, then the focus municipality, on top so their outlines are whole.
-    // Each outline is black on a white halo, so it stands out from dark and light fills alike.
-    for s in all.iter().filter(|s| c.peers.contains(&s.code)) {
-        draw(s, HALO, 3.2, &mut body);
-        draw(s, FOCUS_LINE, 1.4, &mut body);
-    }
-    for s in all.iter().filter(|s| Some(s.code) == c.focus) {
-        draw(s, HALO, 5.5, &mut body);
-        draw(s, FOCUS_LINE, 2.6, &mut body);
+    if layer.highlight() {
+        // Peers, then the focus municipality, on top so their outlines are whole.
+        // Each outline is black on a white halo, so it stands out from dark and light fills alike.
+        for s in all.iter().filter(|s| c.peers.contains(&s.code)) {
+            draw(s, HALO, 3.2, &mut body);
+            draw(s, FOCUS_LINE, 1.4, &mut body);
+        }
+        for s in all.iter().filter(|s| Some(s.code) == c.focus) {
+            draw(s, HALO, 5.5, &mut body);
+            draw(s, FOCUS_LINE, 2.6, &mut body);
+        }
     }
 
     // Legend: the classes, worst at the top, with their limits.
@@ -227,7 +233,9 @@ pub fn gap_map(c: &MapChart) -> anyhow::Result<String> {
             xml_escape(s)
         )
     };
-    body.push_str(&text(lx, ly, "Forskel, procentpoint", 12, true));
+    // The class legend; drawn in the base only, but its height places the focus entries.
+    let mut legend = String::new();
+    legend.push_str(&text(lx, ly, "Forskel, procentpoint", 12, true));
     ly += 8.0;
     let limit = |k: f64| fmt::number(k * step, decimals);
     let labels = [
@@ -242,11 +250,11 @@ pub fn gap_map(c: &MapChart) -> anyhow::Result<String> {
     for (i, label) in labels.iter().enumerate() {
         let colour = PALETTE[6 - i];
         let _ = write!(
-            body,
+            legend,
             r#"<rect x="{lx:.1}" y="{:.1}" width="18" height="14" fill="{colour}" stroke="{BORDER}" stroke-width="0.6"/>"#,
             ly
         );
-        body.push_str(&text(lx + 24.0, ly + 11.0, label, 11, false));
+        legend.push_str(&text(lx + 24.0, ly + 11.0, label, 11, false));
         ly += 18.0;
     }
     ly += 6.0;
@@ -255,10 +263,13 @@ pub fn gap_map(c: &MapChart) -> anyhow::Result<String> {
         "forsørgelse end forventet",
         "(bedre). Orange: flere.",
     ] {
-        body.push_str(&text(lx, ly + 10.0, line, 11, false));
+        legend.push_str(&text(lx, ly + 10.0, line, 11, false));
         ly += 14.0;
     }
-    if let Some(name) = c.focus_name.as_deref() {
+    if layer.shared() {
+        body.push_str(&legend);
+    }
+    if let Some(name) = c.focus_name.as_deref().filter(|_| layer.highlight()) {
         ly += 6.0;
         let _ = write!(
             body,
@@ -282,15 +293,17 @@ pub fn gap_map(c: &MapChart) -> anyhow::Result<String> {
             ));
         }
     }
-    body.push_str(&text(
-        pad,
-        height - 6.0,
-        "Kort: DAGI, Styrelsen for Dataforsyning og Infrastruktur",
-        10,
-        false,
-    ));
+    if layer.shared() {
+        body.push_str(&text(
+            pad,
+            height - 6.0,
+            "Kort: DAGI, Styrelsen for Dataforsyning og Infrastruktur",
+            10,
+            false,
+        ));
+    }
     let svg = format!(
-        r##"<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg"><rect width="{width}" height="{height}" fill="#ffffff"/>{body}</svg>"##
+        r##"<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">{body}</svg>"##
     );
     let title = format!("Kort: forskel i procentpoint, {}", c.frame.group_label);
     let worst = c
@@ -317,7 +330,11 @@ pub fn gap_map(c: &MapChart) -> anyhow::Result<String> {
             fmt::signed(w.gap_pp, c.frame.decimals)
         );
     }
-    if let Some(d) = c.focus.and_then(|f| by_code.get(&f)) {
+    if let Some(d) = c
+        .focus
+        .filter(|_| layer != Layer::Base)
+        .and_then(|f| by_code.get(&f))
+    {
         let _ = write!(
             desc,
             " {} er fremhævet: {} procentpoint, nr. {}.",
@@ -326,7 +343,7 @@ pub fn gap_map(c: &MapChart) -> anyhow::Result<String> {
             d.rank
         );
     }
-    Ok(finish_svg(svg, &c.frame.id, &title, &desc))
+    Ok(finish_svg(svg, &layer.id(&c.frame.id), &title, &desc))
 }
 
 #[cfg(test)]

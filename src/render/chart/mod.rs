@@ -29,6 +29,9 @@ use serde::Serialize;
 use crate::report::charts::ChartPlan;
 
 /// Charts of one group, as SVG text ("" where the page shows none).
+///
+/// Drawn [`Layered`](draw_layered), a chart is split in two: the field itself is the base every
+/// municipality shares, the `*_focus` field the municipality's highlight, drawn on top.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct GroupCharts {
     /// Sorted gap bars.
@@ -41,12 +44,63 @@ pub struct GroupCharts {
     pub funnel: String,
     /// The choropleth map.
     pub map: String,
+    /// The focus overlays of a layered drawing ("" otherwise).
+    pub bars_focus: String,
+    pub scatter_focus: String,
+    pub funnel_focus: String,
+    pub map_focus: String,
     /// Each chart's text alternative (its SVG title and description), for the PDF's figures.
     pub bars_alt: String,
     pub scatter_alt: String,
     pub trend_alt: String,
     pub funnel_alt: String,
     pub map_alt: String,
+}
+
+/// Which part of a chart to draw.
+///
+/// The appendices draw a chart as a base plus a focus overlay because Typst memoizes a parsed
+/// SVG by its bytes: a base that is the same in all 98 appendices is parsed (text turned into
+/// outlines and all) once per group instead of once per appendix — about a fifth of the PDF
+/// stage's time. The overlay holds only what names or marks the municipality.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layer {
+    /// The whole chart in one SVG (the HTML pages, the national list).
+    Whole,
+    /// Everything but the highlight: the focus municipality drawn like the others, on white,
+    /// with a title and description that do not name it.
+    Base,
+    /// Only the highlight, on a transparent background, on the same canvas as the base.
+    Focus,
+}
+
+impl Layer {
+    /// Draws the parts every municipality shares.
+    pub fn shared(self) -> bool {
+        self != Layer::Focus
+    }
+
+    /// Draws the highlight.
+    pub fn highlight(self) -> bool {
+        self != Layer::Base
+    }
+
+    /// Whether a datum marked `focus` is drawn as the focus (else like any other).
+    pub fn is_focus(self, focus: bool) -> bool {
+        focus && self != Layer::Base
+    }
+
+    /// The element-id prefix: a base must not carry the municipality in its ids, or its bytes
+    /// (and Typst's memo key) would differ between appendices.
+    fn id(self, frame_id: &str) -> String {
+        match self {
+            Layer::Base => frame_id
+                .split_once('-')
+                .map_or(frame_id, |(_, rest)| rest)
+                .to_string(),
+            _ => frame_id.to_string(),
+        }
+    }
 }
 
 /// The text alternative of a chart: its `<title>` and `<desc>`, unescaped.
@@ -78,40 +132,68 @@ pub fn alt_of(svg: &str) -> String {
 /// Group id → charts.
 pub type ChartSet = BTreeMap<String, GroupCharts>;
 
-/// Draws every chart of a page's plan.
+/// Draws every chart of a page's plan, each as one SVG.
 pub fn draw(plan: &ChartPlan) -> anyhow::Result<ChartSet> {
+    draw_with(plan, false)
+}
+
+/// Draws every chart of a page's plan, the charts that highlight a municipality as a shared
+/// base and a focus overlay (see [`Layer`]); the text alternatives still name it.
+pub fn draw_layered(plan: &ChartPlan) -> anyhow::Result<ChartSet> {
+    draw_with(plan, true)
+}
+
+fn draw_with(plan: &ChartPlan, layered: bool) -> anyhow::Result<ChartSet> {
+    // (whole or base, focus overlay) of one chart; the overlay carries the full title and
+    // description, so the alternative text is taken from it when there is one.
+    fn pair<T>(
+        chart: Option<&T>,
+        layered: bool,
+        f: impl Fn(&T, Layer) -> anyhow::Result<String>,
+    ) -> anyhow::Result<(String, String)> {
+        let Some(c) = chart else {
+            return Ok(Default::default());
+        };
+        if layered {
+            Ok((f(c, Layer::Base)?, f(c, Layer::Focus)?))
+        } else {
+            Ok((f(c, Layer::Whole)?, String::new()))
+        }
+    }
+    let alt = |(whole, focus): &(String, String)| {
+        if focus.is_empty() {
+            alt_of(whole)
+        } else {
+            alt_of(focus)
+        }
+    };
     plan.iter()
         .map(|(gid, p)| {
+            let bars = pair(Some(&p.bars), layered, gap_bars)?;
+            let scatter = pair(p.scatter.as_ref(), layered, expected_vs_actual)?;
+            let funnel = pair(p.funnel.as_ref(), layered, gap_funnel)?;
+            let map = pair(p.map.as_ref(), layered, gap_map)?;
+            let trend = p
+                .trend
+                .as_ref()
+                .map(gap_trend)
+                .transpose()?
+                .unwrap_or_default();
             let charts = GroupCharts {
-                bars: gap_bars(&p.bars)?,
-                scatter: p
-                    .scatter
-                    .as_ref()
-                    .map(expected_vs_actual)
-                    .transpose()?
-                    .unwrap_or_default(),
-                trend: p
-                    .trend
-                    .as_ref()
-                    .map(gap_trend)
-                    .transpose()?
-                    .unwrap_or_default(),
-                funnel: p
-                    .funnel
-                    .as_ref()
-                    .map(gap_funnel)
-                    .transpose()?
-                    .unwrap_or_default(),
-                map: p.map.as_ref().map(gap_map).transpose()?.unwrap_or_default(),
-                ..GroupCharts::default()
-            };
-            let charts = GroupCharts {
-                bars_alt: alt_of(&charts.bars),
-                scatter_alt: alt_of(&charts.scatter),
-                trend_alt: alt_of(&charts.trend),
-                funnel_alt: alt_of(&charts.funnel),
-                map_alt: alt_of(&charts.map),
-                ..charts
+                bars_alt: alt(&bars),
+                scatter_alt: alt(&scatter),
+                trend_alt: alt_of(&trend),
+                funnel_alt: alt(&funnel),
+                map_alt: alt(&map),
+                bars: bars.0,
+                bars_focus: bars.1,
+                scatter: scatter.0,
+                scatter_focus: scatter.1,
+                funnel: funnel.0,
+                funnel_focus: funnel.1,
+                map: map.0,
+                map_focus: map.1,
+                trend,
             };
             Ok((gid.to_string(), charts))
         })

@@ -3,12 +3,12 @@
 
 use plotters::prelude::*;
 
-use super::{err, finish_svg, register_fonts, FOCUS, FONT_FAMILY, INK, OTHER, SHADE};
+use super::{err, finish_svg, register_fonts, Layer, FOCUS, FONT_FAMILY, INK, OTHER, SHADE};
 use crate::report::charts::ScatterChart;
 use crate::report::fmt;
 
-/// Draws the chart.
-pub fn expected_vs_actual(c: &ScatterChart) -> anyhow::Result<String> {
+/// Draws the chart, or one [`Layer`] of it.
+pub fn expected_vs_actual(c: &ScatterChart, layer: Layer) -> anyhow::Result<String> {
     let (id, size, group_label, data, decimals) = (
         c.frame.id.as_str(),
         c.frame.size,
@@ -36,7 +36,9 @@ pub fn expected_vs_actual(c: &ScatterChart) -> anyhow::Result<String> {
     let mut buf = String::new();
     {
         let root = SVGBackend::with_string(&mut buf, (width, height)).into_drawing_area();
-        root.fill(&WHITE).map_err(err("scatter"))?;
+        if layer.shared() {
+            root.fill(&WHITE).map_err(err("scatter"))?;
+        }
         let mut chart = ChartBuilder::on(&root)
             .margin(16)
             .x_label_area_size(44)
@@ -44,51 +46,53 @@ pub fn expected_vs_actual(c: &ScatterChart) -> anyhow::Result<String> {
             .build_cartesian_2d(lo..hi, lo..hi)
             .map_err(err("scatter"))?;
 
-        chart
-            .configure_mesh()
-            .light_line_style(WHITE)
-            .bold_line_style(RGBColor(0xE6, 0xE6, 0xE6))
-            .x_desc("Forventet andel, pct. af de 16–66-årige")
-            .y_desc("Faktisk andel, pct.")
-            .axis_desc_style((FONT_FAMILY, 13).into_font().color(&INK))
-            .label_style((FONT_FAMILY, 12).into_font().color(&INK))
-            .x_label_formatter(&|v| fmt::number(*v, 1))
-            .y_label_formatter(&|v| fmt::number(*v, 1))
-            .draw()
-            .map_err(err("scatter"))?;
-        // Shade after the grid, so the area reads as one surface.
-        chart
-            .draw_series(std::iter::once(Polygon::new(
-                vec![(lo, lo), (hi, hi), (hi, lo)],
-                SHADE.filled(),
-            )))
-            .map_err(err("scatter"))?;
-        chart
-            .draw_series(LineSeries::new([(lo, lo), (hi, hi)], INK.stroke_width(1)))
-            .map_err(err("scatter"))?;
-        let text = (FONT_FAMILY, 12).into_font().color(&INK);
-        chart
-            .draw_series(std::iter::once(Text::new(
-                "faktisk = forventet",
-                (lo + (hi - lo) * 0.08, lo + (hi - lo) * 0.13),
-                text.clone(),
-            )))
-            .map_err(err("scatter"))?;
-        chart
-            .draw_series(std::iter::once(Text::new(
-                "færre end forventet",
-                (lo + (hi - lo) * 0.68, lo + (hi - lo) * 0.08),
-                text.clone(),
-            )))
-            .map_err(err("scatter"))?;
-        chart
-            .draw_series(
-                data.iter()
-                    .filter(|d| !d.focus)
-                    .map(|d| Circle::new((d.expected_share, d.actual_share), 3, OTHER.filled())),
-            )
-            .map_err(err("scatter"))?;
-        for d in data.iter().filter(|d| d.focus) {
+        if layer.shared() {
+            chart
+                .configure_mesh()
+                .light_line_style(WHITE)
+                .bold_line_style(RGBColor(0xE6, 0xE6, 0xE6))
+                .x_desc("Forventet andel, pct. af de 16–66-årige")
+                .y_desc("Faktisk andel, pct.")
+                .axis_desc_style((FONT_FAMILY, 13).into_font().color(&INK))
+                .label_style((FONT_FAMILY, 12).into_font().color(&INK))
+                .x_label_formatter(&|v| fmt::number(*v, 1))
+                .y_label_formatter(&|v| fmt::number(*v, 1))
+                .draw()
+                .map_err(err("scatter"))?;
+            // Shade after the grid, so the area reads as one surface.
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    vec![(lo, lo), (hi, hi), (hi, lo)],
+                    SHADE.filled(),
+                )))
+                .map_err(err("scatter"))?;
+            chart
+                .draw_series(LineSeries::new([(lo, lo), (hi, hi)], INK.stroke_width(1)))
+                .map_err(err("scatter"))?;
+            let text = (FONT_FAMILY, 12).into_font().color(&INK);
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    "faktisk = forventet",
+                    (lo + (hi - lo) * 0.08, lo + (hi - lo) * 0.13),
+                    text.clone(),
+                )))
+                .map_err(err("scatter"))?;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    "færre end forventet",
+                    (lo + (hi - lo) * 0.68, lo + (hi - lo) * 0.08),
+                    text.clone(),
+                )))
+                .map_err(err("scatter"))?;
+            chart
+                .draw_series(
+                    data.iter().filter(|d| !layer.is_focus(d.focus)).map(|d| {
+                        Circle::new((d.expected_share, d.actual_share), 3, OTHER.filled())
+                    }),
+                )
+                .map_err(err("scatter"))?;
+        }
+        for d in data.iter().filter(|d| d.focus && layer.highlight()) {
             chart
                 .draw_series(std::iter::once(Circle::new(
                     (d.expected_share, d.actual_share),
@@ -110,7 +114,7 @@ pub fn expected_vs_actual(c: &ScatterChart) -> anyhow::Result<String> {
         root.present().map_err(err("scatter"))?;
     }
     let title = format!("Forventet og faktisk andel, {group_label}");
-    let desc = match data.iter().find(|d| d.focus) {
+    let desc = match data.iter().find(|d| layer.is_focus(d.focus)) {
         Some(d) => format!(
             "Punktdiagram med forventet andel på den vandrette akse og faktisk andel på den lodrette for {} kommuner. Punkter under linjen har færre på offentlig forsørgelse end forventet. {}: forventet {} pct., faktisk {} pct.",
             data.len(),
@@ -123,5 +127,5 @@ pub fn expected_vs_actual(c: &ScatterChart) -> anyhow::Result<String> {
             data.len()
         ),
     };
-    Ok(finish_svg(buf, id, &title, &desc))
+    Ok(finish_svg(buf, &layer.id(id), &title, &desc))
 }
