@@ -46,11 +46,11 @@ impl Draws {
     }
 }
 
-/// The `level` quantile (order statistic ⌈level·R⌉) of the per-draw maxima.
+/// The `level` quantile (order statistic ⌈level·R⌉) of the per-draw maxima. A selection, not
+/// a sort: the same order statistic in linear time (sorting was a third of all set time).
 fn quantile(mut maxima: Vec<f64>, level: f64) -> f64 {
-    maxima.sort_unstable_by(f64::total_cmp);
     let k = ((level * maxima.len() as f64).ceil() as usize).clamp(1, maxima.len());
-    maxima[k - 1]
+    *maxima.select_nth_unstable_by(k - 1, f64::total_cmp).1
 }
 
 fn pair_se(se: &[f64], j: usize, k: usize) -> f64 {
