@@ -57,15 +57,19 @@ impl Renderer for PdfReports {
             // the default build, and fresh pages cost the kernel more time zeroing them than
             // the memo saves. What every appendix uses (the chart bases, the templates, shaped
             // headings) is hit again before it ages out.
-            typst::comemo::evict(MEMO_MAX_AGE);
+            if i % EVICT_EVERY == 0 {
+                typst::comemo::evict(MEMO_MAX_AGE);
+            }
             Ok(doc)
         })?;
         Ok(docs)
     }
 }
 
-/// How many documents a memoized Typst result may go unused before it is dropped.
-const MEMO_MAX_AGE: usize = 10;
+/// Typst's memo is evicted after every `EVICT_EVERY`-th document (an eviction walks the whole
+/// cache, so not after each), dropping what went unused for `MEMO_MAX_AGE` evictions.
+const EVICT_EVERY: usize = 4;
+const MEMO_MAX_AGE: usize = 3;
 
 /// Runs `jobs` jobs on as many plain threads as rayon has, results in job order.
 ///
