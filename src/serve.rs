@@ -22,8 +22,11 @@ use crate::{load_config, Project};
 /// Where the served pages ask whether the site changed.
 const VERSION_PATH: &str = "/__kommunebench/version";
 
-/// Polls the version and reloads the page when it changes (serve mode only).
-const RELOAD_SCRIPT: &str = "<script>(function(){var v=null;function poll(){fetch('/__kommunebench/version',{cache:'no-store'}).then(function(r){return r.text()}).then(function(t){if(v===null){v=t}else if(t!==v){location.reload()}}).catch(function(){}).then(function(){setTimeout(poll,300)})}poll()})();</script>";
+/// Polls the version and reloads the page when it differs from `{V}`, the version the page was
+/// served from (so a rebuild that lands between serving and the first poll is not missed).
+/// A short poll, not a held request: a browser allows only six connections per host, and a
+/// long poll per open tab would stall the seventh tab's page loads.
+const RELOAD_SCRIPT: &str = "<script>(function(){var v='{V}';function poll(){fetch('/__kommunebench/version',{cache:'no-store'}).then(function(r){return r.text()}).then(function(t){if(t!==v){location.reload()}else{setTimeout(poll,100)}}).catch(function(){setTimeout(poll,1000)})}poll()})();</script>";
 
 /// The state served: the last good build, its PDFs as rendered on demand, and the last error.
 struct State {
@@ -149,7 +152,8 @@ fn build_html(config: &Path, cache: &mut Option<Loaded>) -> anyhow::Result<(Arc<
     Ok((project, site.files().clone()))
 }
 
-fn rebuild(state: &RwLock<State>, config: &Path, cache: &mut Option<Loaded>) {
+/// Rebuilds the HTML site (or records the error); returns the new version.
+fn rebuild(state: &RwLock<State>, config: &Path, cache: &mut Option<Loaded>) -> u64 {
     let t = Instant::now();
     match build_html(config, cache) {
         Ok((p, site)) => {
@@ -164,6 +168,7 @@ fn rebuild(state: &RwLock<State>, config: &Path, cache: &mut Option<Loaded>) {
                 t.elapsed().as_secs_f64(),
                 s.version
             );
+            s.version
         }
         Err(e) => {
             let msg = format!("{e:#}");
@@ -171,6 +176,7 @@ fn rebuild(state: &RwLock<State>, config: &Path, cache: &mut Option<Loaded>) {
             let mut s = state.write().unwrap_or_else(|e| e.into_inner());
             s.version += 1;
             s.error = Some(msg);
+            s.version
         }
     }
 }
@@ -183,7 +189,7 @@ fn escape(s: &str) -> String {
 }
 
 /// An HTML page as served: the reload script, and the last error on top while there is one.
-fn serve_html(page: &[u8], error: Option<&str>) -> Vec<u8> {
+fn serve_html(page: &[u8], error: Option<&str>, version: u64) -> Vec<u8> {
     let mut html = String::from_utf8_lossy(page).into_owned();
     let mut inject = String::new();
     if let Some(e) = error {
@@ -192,7 +198,7 @@ fn serve_html(page: &[u8], error: Option<&str>) -> Vec<u8> {
             escape(e)
         ));
     }
-    inject.push_str(RELOAD_SCRIPT);
+    inject.push_str(&RELOAD_SCRIPT.replace("{V}", &version.to_string()));
     match html.find("<body>") {
         Some(i) => html.insert_str(i + "<body>".len(), &inject),
         None => html.insert_str(0, &inject),
@@ -201,10 +207,11 @@ fn serve_html(page: &[u8], error: Option<&str>) -> Vec<u8> {
 }
 
 /// The error page when no build has succeeded yet.
-fn error_page(error: &str) -> Vec<u8> {
+fn error_page(error: &str, version: u64) -> Vec<u8> {
     serve_html(
         b"<!DOCTYPE html><html lang=\"da\"><head><meta charset=\"utf-8\"><title>kommunebench: fejl</title></head><body><h1>kommunebench</h1><p>Ingen udgave af sitet endnu.</p></body></html>",
         Some(error),
+        version,
     )
 }
 
@@ -337,16 +344,17 @@ fn handle(mut stream: TcpStream, state: &RwLock<State>, pdf_lock: &Mutex<()>) {
         respond(&mut stream, "400 Bad Request", "text/plain", b"bad path\n");
         return;
     }
-    let (file, error, has_site) = {
+    let (file, error, has_site, version) = {
         let s = state.read().unwrap_or_else(|e| e.into_inner());
         (
             s.site.get(&rel).cloned(),
             s.error.clone(),
             s.project.is_some(),
+            s.version,
         )
     };
     if !has_site {
-        let body = error_page(error.as_deref().unwrap_or("Bygger …"));
+        let body = error_page(error.as_deref().unwrap_or("Bygger …"), version);
         respond(
             &mut stream,
             "503 Service Unavailable",
@@ -356,7 +364,7 @@ fn handle(mut stream: TcpStream, state: &RwLock<State>, pdf_lock: &Mutex<()>) {
         return;
     }
     let body = match file {
-        Some(b) if rel.ends_with(".html") => Some(serve_html(&b, error.as_deref())),
+        Some(b) if rel.ends_with(".html") => Some(serve_html(&b, error.as_deref(), version)),
         Some(b) => Some(b),
         None if rel.starts_with("pdf/") && rel.ends_with(".pdf") => pdf(state, pdf_lock, &rel),
         None => None,
@@ -370,6 +378,7 @@ fn handle(mut stream: TcpStream, state: &RwLock<State>, pdf_lock: &Mutex<()>) {
             &serve_html(
                 b"<!DOCTYPE html><html lang=\"da\"><head><meta charset=\"utf-8\"><title>Ikke fundet</title></head><body><p>Siden findes ikke.</p></body></html>",
                 error.as_deref(),
+                version,
             ),
         ),
     }
@@ -431,10 +440,11 @@ mod tests {
     #[test]
     fn the_reload_script_goes_after_body_and_errors_are_escaped() {
         let page = b"<html><body><p>x</p></body></html>";
-        let served = String::from_utf8(serve_html(page, Some("a <b> & c"))).unwrap();
+        let served = String::from_utf8(serve_html(page, Some("a <b> & c"), 7)).unwrap();
         assert!(served.starts_with("<html><body><div role=\"alert\""));
         assert!(served.contains("a &lt;b&gt; &amp; c"));
         assert!(served.contains(VERSION_PATH));
+        assert!(served.contains("var v='7'"));
         assert_eq!(percent_decode("/kommune/Ish%C3%B8j"), "/kommune/Ishøj");
     }
 }

@@ -59,6 +59,50 @@ fn pair_se(se: &[f64], j: usize, k: usize) -> f64 {
         .max(f64::MIN_POSITIVE)
 }
 
+/// The studentized difference of a pair, absolute for a two-sided test.
+#[inline(always)]
+fn studentized(a: f64, b: f64, inv: f64, two_sided: bool) -> f64 {
+    let t = (b - a) * inv;
+    if two_sided {
+        t.abs()
+    } else {
+        t
+    }
+}
+
+/// Per draw, the largest studentized difference over `pairs` (j, k, 1/se_jk). Pairs outside,
+/// draws inside: each pair runs down two contiguous columns.
+#[inline(always)]
+fn maxima_portable(pairs: &[(usize, usize, f64)], draws: &Draws, two_sided: bool) -> Vec<f64> {
+    let mut maxima = vec![f64::NEG_INFINITY; draws.draws];
+    for &(j, k, inv) in pairs {
+        let (ej, ek) = (draws.unit(j), draws.unit(k));
+        for ((m, a), b) in maxima.iter_mut().zip(ej).zip(ek) {
+            let v = studentized(*a, *b, inv, two_sided);
+            *m = if v > *m { v } else { *m };
+        }
+    }
+    maxima
+}
+
+/// [`maxima_portable`] compiled for AVX2: four draws per instruction instead of two. The same
+/// IEEE operations in the same order (no fused multiply-add), so the result is bit-identical.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn maxima_avx2(pairs: &[(usize, usize, f64)], draws: &Draws, two_sided: bool) -> Vec<f64> {
+    maxima_portable(pairs, draws, two_sided)
+}
+
+/// The hot loop of the confidence sets (98 × 97 pairs × 1,000 draws per list and step).
+fn maxima(pairs: &[(usize, usize, f64)], draws: &Draws, two_sided: bool) -> Vec<f64> {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2, checked just above.
+        return unsafe { maxima_avx2(pairs, draws, two_sided) };
+    }
+    maxima_portable(pairs, draws, two_sided)
+}
+
 /// Step-down testing of `pairs` (j, k): two-sided tests of θ_j = θ_k when `two_sided`, else
 /// one-sided tests of θ_k ≤ θ_j. Returns the pairs rejected.
 fn step_down(
@@ -74,25 +118,10 @@ fn step_down(
         .into_iter()
         .map(|(j, k)| (j, k, 1.0 / pair_se(se, j, k)))
         .collect();
-    let stat = |a: f64, b: f64, inv: f64| {
-        let t = (b - a) * inv;
-        if two_sided {
-            t.abs()
-        } else {
-            t
-        }
-    };
+    let stat = |a: f64, b: f64, inv: f64| studentized(a, b, inv, two_sided);
     let mut rejected = Vec::new();
     while !pairs.is_empty() {
-        // Pairs outside, draws inside: each pair runs down two contiguous columns.
-        let mut maxima = vec![f64::NEG_INFINITY; draws.draws];
-        for &(j, k, inv) in &pairs {
-            let (ej, ek) = (draws.unit(j), draws.unit(k));
-            for ((m, a), b) in maxima.iter_mut().zip(ej).zip(ek) {
-                let v = stat(*a, *b, inv);
-                *m = if v > *m { v } else { *m };
-            }
-        }
+        let maxima = maxima(&pairs, draws, two_sided);
         let c = quantile(maxima, level);
         let (now, keep): (Vec<_>, Vec<_>) = pairs
             .into_iter()

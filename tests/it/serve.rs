@@ -112,6 +112,16 @@ fn serve_rebuilds_on_edit_shows_errors_and_recovers() {
     });
     assert_eq!(page_title(&first), "Benchmark af beskæftigelsesindsatsen");
 
+    // The page's reload script knows the version it was served from and reloads when the
+    // server's differs.
+    let v = first
+        .split("var v='")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .expect("the page's version in its reload script")
+        .to_string();
+    assert_eq!(get(&addr, "/__kommunebench/version").1.trim(), v);
+
     // A new title is in the browser within 2 s of saving the config.
     let edited = CONFIG.replace(
         "period = \"2022\"\n",
@@ -122,6 +132,7 @@ fn serve_rebuilds_on_edit_shows_errors_and_recovers() {
         s == 200 && page_title(b) == "Ny titel fra serve"
     });
     eprintln!("serve: new title served {took:?} after the save");
+    assert_ne!(get(&addr, "/__kommunebench/version").1.trim(), v);
 
     // A broken config: the error, with file, line and column, on the page; the last good site
     // stays served under it.
@@ -152,7 +163,7 @@ fn serve_rebuilds_on_edit_shows_errors_and_recovers() {
         let built = std::fs::read_to_string(out.join(page)).unwrap();
         let (status, served) = get(&addr, &format!("/{page}"));
         assert_eq!(status, 200);
-        let start = served.find("<script>(function(){var v=null").unwrap();
+        let start = served.find("<script>(function(){var v=").unwrap();
         let end = start + served[start..].find("</script>").unwrap() + "</script>".len();
         let without = format!("{}{}", &served[..start], &served[end..]);
         assert_eq!(without, built, "{page}");
