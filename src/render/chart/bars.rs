@@ -48,11 +48,13 @@ pub fn gap_bars(c: &BarsChart, layer: Layer) -> anyhow::Result<String> {
         }
         let label_style = (FONT_FAMILY, 12).into_font().color(&INK);
         for (i, text, focus) in labels(data, decimals) {
-            if !(if focus {
+            // Best and worst belong to the base, the focus label to the overlay.
+            let in_layer = if focus {
                 layer.highlight()
             } else {
                 layer.shared()
-            }) {
+            };
+            if !in_layer {
                 continue;
             }
             let d = &data[i];
