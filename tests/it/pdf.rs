@@ -84,7 +84,7 @@ fn markup_characters_in_a_name_stay_literal_in_the_pdf() {
 fn appendix_chart_bases_are_shared_and_overlays_name_the_municipality() {
     use std::collections::{BTreeMap, BTreeSet};
 
-    use kommunebench::render::chart;
+    use kommunebench::render::chart::{self, alt_of};
     use kommunebench::report::charts::{plan, Medium};
 
     let p = kommunebench::load(&common::default_config()).unwrap();
@@ -95,10 +95,10 @@ fn appendix_chart_bases_are_shared_and_overlays_name_the_municipality() {
         let whole = chart::draw(&print).unwrap();
         for (gid, c) in &layered {
             for (what, base) in [
-                ("bars", &c.bars),
-                ("scatter", &c.scatter),
-                ("funnel", &c.funnel),
-                ("map", &c.map),
+                ("bars", &c.bars_base),
+                ("scatter", &c.scatter_base),
+                ("funnel", &c.funnel_base),
+                ("map", &c.map_base),
             ] {
                 bases
                     .entry((gid.clone(), what))
@@ -107,11 +107,20 @@ fn appendix_chart_bases_are_shared_and_overlays_name_the_municipality() {
             }
             let name = format!("{} (", m.name);
             assert!(c.bars_focus.contains(&name), "{gid}: {}", m.name);
-            assert!(!c.bars.contains(&name), "{gid}: {}", m.name);
+            assert!(!c.bars_base.contains(&name), "{gid}: {}", m.name);
             assert!(
                 !c.bars_focus.contains("Placering (1 = bedst)"),
                 "overlay without axes"
             );
+            // The whole chart (for templates that do not use the layers) is both, stacked.
+            for part in [&c.bars_base, &c.bars_focus] {
+                let marks = &part[part.find("</desc>").unwrap() + 7..part.rfind("</svg>").unwrap()];
+                assert!(
+                    c.bars.contains(marks),
+                    "{gid}: the whole chart holds both layers"
+                );
+            }
+            assert_eq!(alt_of(&c.bars), c.bars_alt);
             let w = &whole[gid];
             assert_eq!(c.bars_alt, w.bars_alt, "alt text as the whole chart's");
             assert_eq!(c.funnel_alt, w.funnel_alt);

@@ -30,8 +30,10 @@ use crate::report::charts::ChartPlan;
 
 /// Charts of one group, as SVG text ("" where the page shows none).
 ///
-/// Drawn [`Layered`](draw_layered), a chart is split in two: the field itself is the base every
-/// municipality shares, the `*_focus` field the municipality's highlight, drawn on top.
+/// Each field holds the whole chart. Drawn [`layered`](draw_layered), a chart that highlights a
+/// municipality also comes in two parts: `*_base`, the same for every municipality, and
+/// `*_focus`, the highlight drawn on top (see [`Layer`]); templates that know the parts use them,
+/// older ones keep working with the whole.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct GroupCharts {
     /// Sorted gap bars.
@@ -44,7 +46,11 @@ pub struct GroupCharts {
     pub funnel: String,
     /// The choropleth map.
     pub map: String,
-    /// The focus overlays of a layered drawing ("" otherwise).
+    /// The shared bases and the focus overlays of a layered drawing ("" otherwise).
+    pub bars_base: String,
+    pub scatter_base: String,
+    pub funnel_base: String,
+    pub map_base: String,
     pub bars_focus: String,
     pub scatter_focus: String,
     pub funnel_focus: String,
@@ -144,35 +150,12 @@ pub fn draw_layered(plan: &ChartPlan) -> anyhow::Result<ChartSet> {
 }
 
 fn draw_with(plan: &ChartPlan, layered: bool) -> anyhow::Result<ChartSet> {
-    // (whole or base, focus overlay) of one chart; the overlay carries the full title and
-    // description, so the alternative text is taken from it when there is one.
-    fn pair<T>(
-        chart: Option<&T>,
-        layered: bool,
-        f: impl Fn(&T, Layer) -> anyhow::Result<String>,
-    ) -> anyhow::Result<(String, String)> {
-        let Some(c) = chart else {
-            return Ok(Default::default());
-        };
-        if layered {
-            Ok((f(c, Layer::Base)?, f(c, Layer::Focus)?))
-        } else {
-            Ok((f(c, Layer::Whole)?, String::new()))
-        }
-    }
-    let alt = |(whole, focus): &(String, String)| {
-        if focus.is_empty() {
-            alt_of(whole)
-        } else {
-            alt_of(focus)
-        }
-    };
     plan.iter()
         .map(|(gid, p)| {
-            let bars = pair(Some(&p.bars), layered, gap_bars)?;
-            let scatter = pair(p.scatter.as_ref(), layered, expected_vs_actual)?;
-            let funnel = pair(p.funnel.as_ref(), layered, gap_funnel)?;
-            let map = pair(p.map.as_ref(), layered, gap_map)?;
+            let bars = Drawn::of(Some(&p.bars), layered, gap_bars)?;
+            let scatter = Drawn::of(p.scatter.as_ref(), layered, expected_vs_actual)?;
+            let funnel = Drawn::of(p.funnel.as_ref(), layered, gap_funnel)?;
+            let map = Drawn::of(p.map.as_ref(), layered, gap_map)?;
             let trend = p
                 .trend
                 .as_ref()
@@ -180,24 +163,79 @@ fn draw_with(plan: &ChartPlan, layered: bool) -> anyhow::Result<ChartSet> {
                 .transpose()?
                 .unwrap_or_default();
             let charts = GroupCharts {
-                bars_alt: alt(&bars),
-                scatter_alt: alt(&scatter),
                 trend_alt: alt_of(&trend),
-                funnel_alt: alt(&funnel),
-                map_alt: alt(&map),
-                bars: bars.0,
-                bars_focus: bars.1,
-                scatter: scatter.0,
-                scatter_focus: scatter.1,
-                funnel: funnel.0,
-                funnel_focus: funnel.1,
-                map: map.0,
-                map_focus: map.1,
                 trend,
+                bars_alt: alt_of(&bars.whole),
+                bars: bars.whole,
+                bars_base: bars.base,
+                bars_focus: bars.focus,
+                scatter_alt: alt_of(&scatter.whole),
+                scatter: scatter.whole,
+                scatter_base: scatter.base,
+                scatter_focus: scatter.focus,
+                funnel_alt: alt_of(&funnel.whole),
+                funnel: funnel.whole,
+                funnel_base: funnel.base,
+                funnel_focus: funnel.focus,
+                map_alt: alt_of(&map.whole),
+                map: map.whole,
+                map_base: map.base,
+                map_focus: map.focus,
             };
             Ok((gid.to_string(), charts))
         })
         .collect()
+}
+
+/// One chart: whole, and (layered) its base and focus overlay.
+#[derive(Default)]
+struct Drawn {
+    whole: String,
+    base: String,
+    focus: String,
+}
+
+impl Drawn {
+    fn of<T>(
+        chart: Option<&T>,
+        layered: bool,
+        draw: impl Fn(&T, Layer) -> anyhow::Result<String>,
+    ) -> anyhow::Result<Drawn> {
+        let Some(c) = chart else {
+            return Ok(Drawn::default());
+        };
+        if !layered {
+            return Ok(Drawn {
+                whole: draw(c, Layer::Whole)?,
+                ..Drawn::default()
+            });
+        }
+        let (base, focus) = (draw(c, Layer::Base)?, draw(c, Layer::Focus)?);
+        let whole = match stack(&base, &focus) {
+            Some(whole) => whole,
+            None => draw(c, Layer::Whole)?,
+        };
+        Ok(Drawn { whole, base, focus })
+    }
+}
+
+/// The whole chart from its layers, without drawing it again: the overlay's opening tag, title
+/// and description (they name the municipality), the base's marks, then the overlay's marks.
+/// `None` if either is not shaped as [`finish_svg`] leaves it.
+fn stack(base: &str, focus: &str) -> Option<String> {
+    let body = |svg: &str| -> Option<(usize, usize)> {
+        let start = svg.find("</desc>")? + "</desc>".len();
+        let end = svg.rfind("</svg>")?;
+        (start <= end).then_some((start, end))
+    };
+    let (bs, be) = body(base)?;
+    let (fs, fe) = body(focus)?;
+    Some(format!(
+        "{}{}{}</svg>",
+        &focus[..fs],
+        &base[bs..be],
+        &focus[fs..fe]
+    ))
 }
 
 /// The chart font family, as written into the SVG.
