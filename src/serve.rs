@@ -152,8 +152,7 @@ fn build_html(config: &Path, cache: &mut Option<Loaded>) -> anyhow::Result<(Arc<
     Ok((project, site.files().clone()))
 }
 
-/// Rebuilds the HTML site (or records the error); returns the new version.
-fn rebuild(state: &RwLock<State>, config: &Path, cache: &mut Option<Loaded>) -> u64 {
+fn rebuild(state: &RwLock<State>, config: &Path, cache: &mut Option<Loaded>) {
     let t = Instant::now();
     match build_html(config, cache) {
         Ok((p, site)) => {
@@ -168,7 +167,6 @@ fn rebuild(state: &RwLock<State>, config: &Path, cache: &mut Option<Loaded>) -> 
                 t.elapsed().as_secs_f64(),
                 s.version
             );
-            s.version
         }
         Err(e) => {
             let msg = format!("{e:#}");
@@ -176,7 +174,6 @@ fn rebuild(state: &RwLock<State>, config: &Path, cache: &mut Option<Loaded>) -> 
             let mut s = state.write().unwrap_or_else(|e| e.into_inner());
             s.version += 1;
             s.error = Some(msg);
-            s.version
         }
     }
 }
