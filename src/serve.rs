@@ -17,6 +17,7 @@ use crate::build::{render, Timings};
 use crate::cli::Format;
 use crate::config::Config;
 use crate::progress::Silent;
+use crate::render::xml_escape;
 use crate::{load_config, Project};
 
 /// Where the served pages ask whether the site changed.
@@ -149,7 +150,7 @@ fn build_html(config: &Path, cache: &mut Option<Loaded>) -> anyhow::Result<(Arc<
         &mut Timings::default(),
         &Silent,
     )?;
-    Ok((project, site.files().clone()))
+    Ok((project, site.into_files()))
 }
 
 fn rebuild(state: &RwLock<State>, config: &Path, cache: &mut Option<Loaded>) {
@@ -178,13 +179,6 @@ fn rebuild(state: &RwLock<State>, config: &Path, cache: &mut Option<Loaded>) {
     }
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// An HTML page as served: the reload script, and the last error on top while there is one.
 fn serve_html(page: &[u8], error: Option<&str>, version: u64) -> Vec<u8> {
     let mut html = String::from_utf8_lossy(page).into_owned();
@@ -192,7 +186,7 @@ fn serve_html(page: &[u8], error: Option<&str>, version: u64) -> Vec<u8> {
     if let Some(e) = error {
         inject.push_str(&format!(
             "<div role=\"alert\" id=\"kommunebench-error\" style=\"background:#fde8e8;border:2px solid #9b1c1c;padding:1rem;margin:1rem 0;white-space:pre-wrap;font-family:monospace\"><strong>Fejl i konfiguration eller data — siden viser den seneste gode udgave.</strong>\n{}</div>",
-            escape(e)
+            xml_escape(e)
         ));
     }
     inject.push_str(&RELOAD_SCRIPT.replace("{V}", &version.to_string()));

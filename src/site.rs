@@ -41,6 +41,11 @@ impl Site {
         &self.files
     }
 
+    /// The files, taken out of the site (no copy).
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        self.files
+    }
+
     /// Number of files.
     pub fn len(&self) -> usize {
         self.files.len()

@@ -15,6 +15,14 @@ use crate::keys::Kommunekode;
 use crate::report::{IndexView, MunicipalityView};
 use crate::templates::Templates;
 
+/// Text for XML/HTML: `&`, `<`, `>` and `"` escaped (element text and quoted attributes).
+pub(crate) fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 /// Files a renderer produced: path relative to the site root (with `/`) → bytes.
 pub type Files = Vec<(String, Vec<u8>)>;
 

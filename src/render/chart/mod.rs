@@ -267,12 +267,7 @@ pub fn register_fonts() {
     });
 }
 
-pub(crate) fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+pub(crate) use super::xml_escape;
 
 /// Adds `role="img"`, `<title>` and `<desc>` to plotters' SVG, with ids unique under `id`.
 pub(crate) fn finish_svg(svg: String, id: &str, title: &str, desc: &str) -> String {
