@@ -1,11 +1,12 @@
-//! What a build tells the person waiting for it: on a terminal, a progress bar per stage once
-//! the build has run for a second; without a terminal (CI, pipes), one plain line per finished
+//! What a build tells the person waiting for it: on a terminal, a progress bar per stage
+//! (indicatif) once the build has run for a second; without a terminal (CI, pipes), one plain line per finished
 //! stage; with `--quiet`, nothing. Everything goes to stderr, so stdout keeps the summary only.
 
-use std::io::{IsTerminal, Write};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Receives a build's stages and their steps; shared by the renderers' threads.
 pub trait Progress: Sync {
@@ -55,14 +56,21 @@ pub struct Reporter {
     style: Style,
     start: Instant,
     stage: Mutex<(&'static str, usize)>,
-    done: AtomicUsize,
-    /// Whether a bar is on screen and must be cleared.
-    drawn: Mutex<bool>,
+    /// The current stage's bar (style `Bar`), hidden until the build has run for a second.
+    bar: Mutex<Option<ProgressBar>>,
 }
 
 /// A build shorter than this shows no bar at all.
 const QUIET_FOR: Duration = Duration::from_secs(1);
-const WIDTH: usize = 30;
+
+/// `load [##############................] 45/99 0.8 s`: the stage, its steps, its time.
+const TEMPLATE: &str = "{prefix:>5} [{bar:30}] {pos}/{len} {elapsed}";
+
+fn bar_style() -> ProgressStyle {
+    ProgressStyle::with_template(TEMPLATE)
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("#>.")
+}
 
 impl Reporter {
     pub fn new(style: Style) -> Reporter {
@@ -70,51 +78,35 @@ impl Reporter {
             style,
             start: Instant::now(),
             stage: Mutex::new(("", 0)),
-            done: AtomicUsize::new(0),
-            drawn: Mutex::new(false),
+            bar: Mutex::new(None),
         }
     }
 
-    /// The bar's text: `[########......] pdf 45/99`.
-    pub fn bar(name: &str, done: usize, total: usize) -> String {
-        let filled = (done * WIDTH)
-            .checked_div(total)
-            .unwrap_or(WIDTH)
-            .min(WIDTH);
-        format!(
-            "[{}{}] {name} {done}/{total}",
-            "#".repeat(filled),
-            ".".repeat(WIDTH - filled)
-        )
-    }
-
-    fn draw(&self) {
-        if self.start.elapsed() < QUIET_FOR {
-            return;
+    /// Shows the bar once the build has run long enough to be worth one.
+    fn show_if_due(&self, bar: &ProgressBar) {
+        if bar.is_hidden() && self.start.elapsed() >= QUIET_FOR {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
         }
-        let (name, total) = *self.stage.lock().unwrap_or_else(|e| e.into_inner());
-        let done = self.done.load(Ordering::Relaxed);
-        let mut drawn = self.drawn.lock().unwrap_or_else(|e| e.into_inner());
-        let mut err = std::io::stderr().lock();
-        let _ = write!(err, "\r\x1b[2K{}", Reporter::bar(name, done, total));
-        let _ = err.flush();
-        *drawn = true;
     }
 }
 
 impl Progress for Reporter {
     fn stage(&self, name: &'static str, total: usize) {
         *self.stage.lock().unwrap_or_else(|e| e.into_inner()) = (name, total);
-        self.done.store(0, Ordering::Relaxed);
         if self.style == Style::Bar {
-            self.draw();
+            let bar =
+                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::hidden())
+                    .with_style(bar_style())
+                    .with_prefix(name);
+            self.show_if_due(&bar);
+            *self.bar.lock().unwrap_or_else(|e| e.into_inner()) = Some(bar);
         }
     }
 
     fn tick(&self) {
-        self.done.fetch_add(1, Ordering::Relaxed);
-        if self.style == Style::Bar {
-            self.draw();
+        if let Some(bar) = &*self.bar.lock().unwrap_or_else(|e| e.into_inner()) {
+            bar.inc(1);
+            self.show_if_due(bar);
         }
     }
 
@@ -124,12 +116,8 @@ impl Progress for Reporter {
             Style::Quiet => {}
             Style::Lines => eprintln!("kommunebench: {name} done in {secs:.2} s ({total} steps)"),
             Style::Bar => {
-                let mut drawn = self.drawn.lock().unwrap_or_else(|e| e.into_inner());
-                if *drawn {
-                    let mut err = std::io::stderr().lock();
-                    let _ = write!(err, "\r\x1b[2K");
-                    let _ = err.flush();
-                    *drawn = false;
+                if let Some(bar) = self.bar.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                    bar.finish_and_clear();
                 }
             }
         }
@@ -141,18 +129,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bar_text() {
-        assert_eq!(
-            Reporter::bar("pdf", 0, 99),
-            format!("[{}] pdf 0/99", ".".repeat(30))
-        );
-        assert_eq!(
-            Reporter::bar("pdf", 99, 99),
-            format!("[{}] pdf 99/99", "#".repeat(30))
-        );
-        assert_eq!(
-            Reporter::bar("data", 0, 0),
-            format!("[{}] data 0/0", "#".repeat(30))
-        );
+    fn the_bar_template_is_valid() {
+        assert!(ProgressStyle::with_template(TEMPLATE).is_ok());
+    }
+
+    #[test]
+    fn a_hidden_bar_counts_its_steps() {
+        let r = Reporter::new(Style::Bar);
+        r.stage("pdf", 3);
+        r.tick();
+        r.tick();
+        let pos = r.bar.lock().unwrap().as_ref().map(ProgressBar::position);
+        assert_eq!(pos, Some(2));
+        r.done(0.1);
+        assert!(r.bar.lock().unwrap().is_none());
     }
 }

@@ -6,7 +6,7 @@
 //!
 //! The reload script is added to HTML responses here, never to `build` output.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -38,6 +38,135 @@ struct State {
     error: Option<String>,
 }
 
+/// Rebuilds whenever a file the build read changes: notified by the OS (inotify on Linux),
+/// or by polling modification times every 100 ms when no watcher can be had (inotify's limit
+/// of watches reached, a filesystem without events).
+fn watch(
+    state: &RwLock<State>,
+    config: &Path,
+    files: Vec<PathBuf>,
+    seen: Vec<Option<SystemTime>>,
+    mut cache: Option<Loaded>,
+) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    match notify::recommended_watcher(tx) {
+        Ok(watcher) => notified(state, config, files, watcher, &rx, &mut cache),
+        Err(e) => {
+            eprintln!("kommunebench serve: no file events ({e}); polling for changes instead");
+            poll(state, config, files, seen, &mut cache)
+        }
+    }
+}
+
+/// What to watch for `files`, all canonical so that the event paths (built from the folder
+/// watched) compare equal.
+#[derive(Default)]
+struct WatchSet {
+    /// Folders watched: those holding a file read, and folders read whole (templates).
+    dirs: BTreeSet<PathBuf>,
+    /// Files whose change matters.
+    paths: BTreeSet<PathBuf>,
+    /// Folders read whole: any file in them matters, a new one too.
+    whole: BTreeSet<PathBuf>,
+}
+
+impl WatchSet {
+    fn matters(&self, p: &Path) -> bool {
+        self.paths.contains(p) || p.parent().is_some_and(|d| self.whole.contains(d))
+    }
+}
+
+/// Folders, not the files themselves: an editor that saves by writing a new file and renaming
+/// it over the old one would leave a watch on the old file with nothing to report.
+fn watch_set(files: &[PathBuf]) -> WatchSet {
+    let mut set = WatchSet::default();
+    for f in files {
+        if f.is_dir() {
+            if let Ok(dir) = f.canonicalize() {
+                set.whole.insert(dir.clone());
+                set.dirs.insert(dir);
+            }
+            continue;
+        }
+        let (Some(parent), Some(name)) = (f.parent(), f.file_name()) else {
+            continue;
+        };
+        let parent = if parent.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            parent
+        };
+        if let Ok(dir) = parent.canonicalize() {
+            set.paths.insert(dir.join(name));
+            set.dirs.insert(dir);
+        }
+    }
+    set
+}
+
+fn notified(
+    state: &RwLock<State>,
+    config: &Path,
+    mut files: Vec<PathBuf>,
+    mut watcher: notify::RecommendedWatcher,
+    rx: &std::sync::mpsc::Receiver<notify::Result<notify::Event>>,
+    cache: &mut Option<Loaded>,
+) {
+    use notify::Watcher;
+    let mut dirs = BTreeSet::new();
+    loop {
+        // Files added to the build (a new input, a template) bring their folders; folders no
+        // longer needed are let go. A save during a rebuild waits in the channel and triggers
+        // the next one.
+        let want = watch_set(&files);
+        for d in dirs.difference(&want.dirs) {
+            let _ = watcher.unwatch(d);
+        }
+        for d in want.dirs.difference(&dirs) {
+            if let Err(e) = watcher.watch(d, notify::RecursiveMode::NonRecursive) {
+                eprintln!("kommunebench serve: cannot watch {}: {e}", d.display());
+            }
+        }
+        dirs = want.dirs.clone();
+        let relevant = |ev: &notify::Event| {
+            // Opening and reading (the build's own reads among them) change nothing.
+            !matches!(ev.kind, notify::EventKind::Access(_))
+                && ev.paths.iter().any(|p| want.matters(p))
+        };
+        loop {
+            match rx.recv() {
+                Ok(Ok(ev)) if relevant(&ev) => break,
+                Ok(_) => {}
+                Err(_) => return,
+            }
+        }
+        // Let a multi-file save settle, then take what it sent with it.
+        std::thread::sleep(Duration::from_millis(30));
+        while rx.try_recv().is_ok() {}
+        files = watched(config);
+        rebuild(state, config, cache);
+    }
+}
+
+/// The fallback: modification times, every 100 ms.
+fn poll(
+    state: &RwLock<State>,
+    config: &Path,
+    mut files: Vec<PathBuf>,
+    mut seen: Vec<Option<SystemTime>>,
+    cache: &mut Option<Loaded>,
+) {
+    loop {
+        std::thread::sleep(Duration::from_millis(100));
+        if stamps(&files) != seen {
+            std::thread::sleep(Duration::from_millis(30));
+            files = watched(config);
+            seen = stamps(&files);
+            rebuild(state, config, cache);
+        }
+    }
+}
+
 /// Options of `kommunebench serve`.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -54,9 +183,11 @@ fn watched(config: &Path) -> Vec<PathBuf> {
     if let Ok(cfg) = Config::load(config) {
         for p in cfg.files_read() {
             if p.is_dir() {
+                // The folder too: its time changes when a file is added or removed.
                 if let Ok(rd) = std::fs::read_dir(&p) {
                     out.extend(rd.flatten().map(|e| e.path()));
                 }
+                out.push(p);
             } else {
                 out.push(p);
             }
@@ -393,27 +524,16 @@ pub fn serve(opts: &ServeOptions) -> anyhow::Result<()> {
     let _ = std::io::stdout().flush();
     // What a build read is stamped before the build, so a save during it triggers another.
     let mut cache = None;
-    let mut files = watched(&opts.config);
-    let mut seen = stamps(&files);
+    let files = watched(&opts.config);
+    let seen = stamps(&files);
     rebuild(&state, &opts.config, &mut cache);
     if opts.open {
         let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
     }
     {
-        // Watch by polling modification times: portable, no extra threads per file, and a
-        // save that replaces the file (as many editors do) is seen like any other.
         let state = Arc::clone(&state);
         let config = opts.config.clone();
-        std::thread::spawn(move || loop {
-            std::thread::sleep(Duration::from_millis(100));
-            if stamps(&files) != seen {
-                // Let a multi-file save settle.
-                std::thread::sleep(Duration::from_millis(30));
-                files = watched(&config);
-                seen = stamps(&files);
-                rebuild(&state, &config, &mut cache);
-            }
-        });
+        std::thread::spawn(move || watch(&state, &config, files, seen, cache));
     }
     let pdf_lock = Arc::new(Mutex::new(()));
     for stream in listener.incoming().flatten() {

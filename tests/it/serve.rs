@@ -147,8 +147,10 @@ fn serve_rebuilds_on_edit_shows_errors_and_recovers() {
     );
     assert_eq!(page_title(&broken), "Ny titel fra serve");
 
-    // Fixed: the error is gone.
-    std::fs::write(p.config(), &edited).unwrap();
+    // Fixed, saved as many editors save (a new file renamed over the old one): the error is gone.
+    let tmp = p.config().with_extension("toml.tmp");
+    std::fs::write(&tmp, &edited).unwrap();
+    std::fs::rename(&tmp, p.config()).unwrap();
     wait_for(&addr, "/index.html", Duration::from_secs(5), |s, b| {
         s == 200 && !b.contains("role=\"alert\"")
     });
