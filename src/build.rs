@@ -102,6 +102,7 @@ pub fn render(
         templates: &templates,
         index: views.index(),
         municipalities,
+        whole: kommune.is_none(),
         progress,
     };
     timings.views = t.elapsed().as_secs_f64();

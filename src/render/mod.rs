@@ -41,6 +41,9 @@ pub struct RenderContext<'a> {
     pub index: IndexView,
     /// The municipalities this build renders, with their views.
     pub municipalities: Vec<(Kommunekode, MunicipalityView)>,
+    /// Every municipality is rendered (no `--kommune`): only then is the national PDF list,
+    /// the longest document, rendered too — a single appendix is asked for to be quick.
+    pub whole: bool,
     /// Where renderers report their steps.
     pub progress: &'a dyn crate::progress::Progress,
 }

@@ -23,7 +23,8 @@ use crate::report::charts::{plan, Medium};
 use crate::report::{IndexView, MunicipalityView};
 use crate::templates::Templates;
 
-/// The appendices (`pdf/<kode>.pdf`) and the national list (`pdf/rangliste.pdf`).
+/// The appendices (`pdf/<kode>.pdf`) and, in a whole build, the national list
+/// (`pdf/rangliste.pdf`).
 pub struct PdfReports;
 
 impl Renderer for PdfReports {
@@ -32,23 +33,24 @@ impl Renderer for PdfReports {
     }
 
     fn steps(&self, ctx: &RenderContext) -> usize {
-        ctx.municipalities.len() + 1
+        ctx.municipalities.len() + usize::from(ctx.whole)
     }
 
     fn render(&self, ctx: &RenderContext) -> anyhow::Result<Files> {
         let pdf = Pdf::new(ctx.templates);
         let (cfg, res) = (ctx.config, ctx.results);
         // The national list is the longest document; it is job 0, so it starts first.
-        let jobs = ctx.municipalities.len() + 1;
+        let national = usize::from(ctx.whole);
+        let jobs = ctx.municipalities.len() + national;
         let docs = run_on_plain_threads(jobs, |i| {
-            let doc = if i == 0 {
+            let doc = if i < national {
                 let charts = chart::draw(&plan(cfg, res, None, Medium::Screen))?;
                 (
                     "pdf/rangliste.pdf".to_string(),
                     pdf.rangliste(&ctx.index, &charts)?,
                 )
             } else {
-                let (code, view) = &ctx.municipalities[i - 1];
+                let (code, view) = &ctx.municipalities[i - national];
                 let charts = chart::draw_layered(&plan(cfg, res, Some(*code), Medium::Print))?;
                 (format!("pdf/{code}.pdf"), pdf.bilag(view, &charts)?)
             };
