@@ -38,26 +38,6 @@ struct State {
     error: Option<String>,
 }
 
-/// Rebuilds whenever a file the build read changes: notified by the OS (inotify on Linux),
-/// or by polling modification times every 100 ms when no watcher can be had (inotify's limit
-/// of watches reached, a filesystem without events).
-fn watch(
-    state: &RwLock<State>,
-    config: &Path,
-    files: Vec<PathBuf>,
-    seen: Vec<Option<SystemTime>>,
-    mut cache: Option<Loaded>,
-) {
-    let (tx, rx) = std::sync::mpsc::channel();
-    match notify::recommended_watcher(tx) {
-        Ok(watcher) => notified(state, config, files, watcher, &rx, &mut cache),
-        Err(e) => {
-            eprintln!("kommunebench serve: no file events ({e}); polling for changes instead");
-            poll(state, config, files, seen, &mut cache)
-        }
-    }
-}
-
 /// What to watch for `files`, all canonical so that the event paths (built from the folder
 /// watched) compare equal.
 #[derive(Default)]
@@ -104,47 +84,59 @@ fn watch_set(files: &[PathBuf]) -> WatchSet {
     set
 }
 
-fn notified(
-    state: &RwLock<State>,
-    config: &Path,
-    mut files: Vec<PathBuf>,
-    mut watcher: notify::RecommendedWatcher,
-    rx: &std::sync::mpsc::Receiver<notify::Result<notify::Event>>,
-    cache: &mut Option<Loaded>,
-) {
-    use notify::Watcher;
-    let mut dirs = BTreeSet::new();
-    loop {
-        // Files added to the build (a new input, a template) bring their folders; folders no
-        // longer needed are let go. A save during a rebuild waits in the channel and triggers
-        // the next one.
-        let want = watch_set(&files);
-        for d in dirs.difference(&want.dirs) {
-            let _ = watcher.unwatch(d);
+/// The OS's file events (inotify on Linux) for the folders of the files a build reads.
+struct Events {
+    watcher: notify::RecommendedWatcher,
+    rx: std::sync::mpsc::Receiver<notify::Result<notify::Event>>,
+    set: WatchSet,
+}
+
+impl Events {
+    fn new() -> notify::Result<Events> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        Ok(Events {
+            watcher: notify::recommended_watcher(tx)?,
+            rx,
+            set: WatchSet::default(),
+        })
+    }
+
+    /// Watches the folders `files` need and lets go of those no longer needed (a new input
+    /// or template brings its folder). Called before the build that reads them, so that a
+    /// save during the build is not missed: it waits in the channel and triggers the next.
+    fn follow(&mut self, files: &[PathBuf]) {
+        use notify::Watcher;
+        let want = watch_set(files);
+        for d in self.set.dirs.difference(&want.dirs) {
+            let _ = self.watcher.unwatch(d);
         }
-        for d in want.dirs.difference(&dirs) {
-            if let Err(e) = watcher.watch(d, notify::RecursiveMode::NonRecursive) {
+        for d in want.dirs.difference(&self.set.dirs) {
+            if let Err(e) = self.watcher.watch(d, notify::RecursiveMode::NonRecursive) {
                 eprintln!("kommunebench serve: cannot watch {}: {e}", d.display());
             }
         }
-        dirs = want.dirs.clone();
-        let relevant = |ev: &notify::Event| {
-            // Opening and reading (the build's own reads among them) change nothing.
-            !matches!(ev.kind, notify::EventKind::Access(_))
-                && ev.paths.iter().any(|p| want.matters(p))
-        };
+        self.set = want;
+    }
+
+    /// Blocks until a file that matters changes, then lets a multi-file save settle and takes
+    /// what it sent with it. False when the watcher is gone.
+    fn wait(&self) -> bool {
         loop {
-            match rx.recv() {
-                Ok(Ok(ev)) if relevant(&ev) => break,
+            match self.rx.recv() {
+                // Opening and reading (the build's own reads among them) change nothing.
+                Ok(Ok(ev))
+                    if !matches!(ev.kind, notify::EventKind::Access(_))
+                        && ev.paths.iter().any(|p| self.set.matters(p)) =>
+                {
+                    break
+                }
                 Ok(_) => {}
-                Err(_) => return,
+                Err(_) => return false,
             }
         }
-        // Let a multi-file save settle, then take what it sent with it.
         std::thread::sleep(Duration::from_millis(30));
-        while rx.try_recv().is_ok() {}
-        files = watched(config);
-        rebuild(state, config, cache);
+        while self.rx.try_recv().is_ok() {}
+        true
     }
 }
 
@@ -526,6 +518,10 @@ pub fn serve(opts: &ServeOptions) -> anyhow::Result<()> {
     let mut cache = None;
     let files = watched(&opts.config);
     let seen = stamps(&files);
+    let events = Events::new().map(|mut e| {
+        e.follow(&files);
+        e
+    });
     rebuild(&state, &opts.config, &mut cache);
     if opts.open {
         let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
@@ -533,7 +529,20 @@ pub fn serve(opts: &ServeOptions) -> anyhow::Result<()> {
     {
         let state = Arc::clone(&state);
         let config = opts.config.clone();
-        std::thread::spawn(move || watch(&state, &config, files, seen, cache));
+        std::thread::spawn(move || match events {
+            Ok(mut events) => {
+                while events.wait() {
+                    events.follow(&watched(&config));
+                    rebuild(&state, &config, &mut cache);
+                }
+            }
+            // Without file events (inotify's limit of watches reached, a filesystem without
+            // events): modification times, polled.
+            Err(e) => {
+                eprintln!("kommunebench serve: no file events ({e}); polling for changes instead");
+                poll(&state, &config, files, seen, &mut cache)
+            }
+        });
     }
     let pdf_lock = Arc::new(Mutex::new(()));
     for stream in listener.incoming().flatten() {

@@ -32,12 +32,14 @@ impl Draws {
     fn new(se: &[f64], draws: usize, seed: u64) -> Draws {
         let mut normals = Normals::new(seed);
         let n = se.len();
-        let eps: Vec<f64> = (0..draws * n)
-            .map(|i| normals.next_normal() * se[i % n])
-            .collect();
-        let by_unit = (0..n * draws)
-            .map(|i| eps[(i % draws) * n + i / draws])
-            .collect();
+        // The stream is consumed draw by draw (all units of draw 0, then of draw 1, …) and
+        // stored by unit.
+        let mut by_unit = vec![0.0; n * draws];
+        for d in 0..draws {
+            for (k, s) in se.iter().enumerate() {
+                by_unit[k * draws + d] = normals.next_normal() * s;
+            }
+        }
         Draws { by_unit, draws }
     }
 
@@ -85,6 +87,53 @@ fn maxima(pairs: &[(usize, usize, f64)], draws: &Draws, two_sided: bool) -> Vec<
     maxima
 }
 
+/// The per-draw maxima over `pairs`, or `None` as soon as it is certain that no pair's
+/// statistic exceeds their `level` quantile (`largest` is the largest statistic): the
+/// quantile only grows as pairs are added, so once the maxima over the first pairs reach
+/// `largest`, the rest cannot lead to a rejection. Most units' last step is such a pass.
+fn maxima_unless_done(
+    pairs: &[(usize, usize, f64)],
+    draws: &Draws,
+    two_sided: bool,
+    level: f64,
+    largest: f64,
+) -> Option<Vec<f64>> {
+    let half = pairs.len() / 2;
+    if half < 8 {
+        return Some(maxima(pairs, draws, two_sided));
+    }
+    let mut m = maxima(&pairs[..half], draws, two_sided);
+    if quantile(m.clone(), level) >= largest {
+        return None;
+    }
+    for (a, b) in m.iter_mut().zip(maxima(&pairs[half..], draws, two_sided)) {
+        *a = a.max(b);
+    }
+    Some(m)
+}
+
+/// Pass 1 of the marginal step-down for every unit at once: the per-draw maxima over all of a
+/// unit's pairs, unit j's at `j·draws..`. A pair's studentized difference is the same seen from
+/// either unit (bit for bit), so each pair is computed once and both units' maxima take it.
+fn unit_maxima(se: &[f64], draws: &Draws) -> Vec<f64> {
+    let (n, r) = (se.len(), draws.draws);
+    let mut m = vec![f64::NEG_INFINITY; n * r];
+    for j in 0..n {
+        for k in j + 1..n {
+            let inv = 1.0 / pair_se(se, j, k);
+            let (lo, hi) = m.split_at_mut(k * r);
+            let (mj, mk) = (&mut lo[j * r..(j + 1) * r], &mut hi[..r]);
+            let (ej, ek) = (draws.unit(j), draws.unit(k));
+            for (((a, b), x), y) in ej.iter().zip(ek).zip(mj.iter_mut()).zip(mk.iter_mut()) {
+                let v = studentized(*a, *b, inv, true);
+                *x = if v > *x { v } else { *x };
+                *y = if v > *y { v } else { *y };
+            }
+        }
+    }
+    m
+}
+
 /// Step-down testing of `pairs` (j, k): two-sided tests of θ_j = θ_k when `two_sided`, else
 /// one-sided tests of θ_k ≤ θ_j. Returns the pairs rejected.
 fn step_down(
@@ -94,6 +143,7 @@ fn step_down(
     pairs: Vec<(usize, usize)>,
     level: f64,
     two_sided: bool,
+    mut first: Option<Vec<f64>>,
 ) -> Vec<(usize, usize)> {
     // (j, k, 1/se_jk): the inverse is computed once, the loop over draws only multiplies.
     let mut pairs: Vec<(usize, usize, f64)> = pairs
@@ -103,7 +153,17 @@ fn step_down(
     let stat = |a: f64, b: f64, inv: f64| studentized(a, b, inv, two_sided);
     let mut rejected = Vec::new();
     while !pairs.is_empty() {
-        let maxima = maxima(&pairs, draws, two_sided);
+        let largest = pairs
+            .iter()
+            .map(|&(j, k, inv)| stat(est[j], est[k], inv))
+            .fold(f64::NEG_INFINITY, f64::max);
+        let maxima = match first.take() {
+            Some(m) => m,
+            None => match maxima_unless_done(&pairs, draws, two_sided, level, largest) {
+                Some(m) => m,
+                None => break,
+            },
+        };
         let c = quantile(maxima, level);
         let (now, keep): (Vec<_>, Vec<_>) = pairs
             .into_iter()
@@ -146,17 +206,25 @@ pub fn rank_sets(
         (1 + better, n as u32 - worse)
     };
     match coverage {
-        Coverage::Marginal => (0..n)
-            .map(|j| {
-                let pairs = (0..n).filter(|&k| k != j).map(|k| (j, k)).collect();
-                bounds(j, &step_down(est, se, &draws, pairs, level, true))
-            })
-            .collect(),
+        Coverage::Marginal => {
+            let first = unit_maxima(se, &draws);
+            let r = draws.draws;
+            (0..n)
+                .map(|j| {
+                    let pairs = (0..n).filter(|&k| k != j).map(|k| (j, k)).collect();
+                    let first = first[j * r..(j + 1) * r].to_vec();
+                    bounds(
+                        j,
+                        &step_down(est, se, &draws, pairs, level, true, Some(first)),
+                    )
+                })
+                .collect()
+        }
         Coverage::Simultaneous => {
             let pairs = (0..n)
                 .flat_map(|j| (j + 1..n).map(move |k| (j, k)))
                 .collect();
-            let rejected = step_down(est, se, &draws, pairs, level, true);
+            let rejected = step_down(est, se, &draws, pairs, level, true, None);
             (0..n).map(|j| bounds(j, &rejected)).collect()
         }
     }
@@ -178,8 +246,14 @@ pub fn tau_best(
     let pairs = (0..n)
         .flat_map(|j| (0..n).filter(move |&k| k != j).map(move |k| (j, k)))
         .collect();
+    // Pass 1 runs over all ordered pairs, and the larger of (j, k)'s and (k, j)'s one-sided
+    // statistics is their two-sided one: the unordered pairs' maxima, at half the work.
+    let all: Vec<(usize, usize, f64)> = (0..n)
+        .flat_map(|j| (j + 1..n).map(move |k| (j, k, 1.0 / pair_se(se, j, k))))
+        .collect();
+    let first = maxima(&all, &draws, true);
     // (j, k) rejected: θ_k > θ_j is established, so k is certainly above j.
-    let rejected = step_down(est, se, &draws, pairs, level, false);
+    let rejected = step_down(est, se, &draws, pairs, level, false, Some(first));
     let mut above = vec![0u32; n];
     for (j, _) in rejected {
         above[j] += 1;

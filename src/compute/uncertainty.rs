@@ -96,36 +96,50 @@ pub fn assess(
         .enumerate()
         .map(|(i, l)| {
             let gaps: Vec<f64> = l.figures.iter().map(|f| f.gap_pp).collect();
-            let sets = sets_for(ranking, l.key, "sets", &gaps, &se[i], l.ranks);
-            let improvement = l.before.and_then(|b| {
-                let before = &lists[b];
-                let now: Vec<(Kommunekode, f64)> =
-                    l.codes.iter().copied().zip(gaps.iter().copied()).collect();
-                let prev: Vec<(Kommunekode, f64)> = before
-                    .codes
-                    .iter()
-                    .copied()
-                    .zip(before.figures.iter().map(|f| f.gap_pp))
-                    .collect();
-                let (delta, ranks) = improvement(&now, &prev)?;
-                let se_delta: Vec<f64> = se[i]
-                    .iter()
-                    .zip(&se[b])
-                    .map(|(a, b)| (a * a + b * b).sqrt())
-                    .collect();
-                let sets = sets_for(ranking, l.key, "improvement", &delta, &se_delta, &ranks);
-                Some(Improvement { delta, ranks, sets })
-            });
-            let extremes =
+            // The three kinds of sets of a list are independent tasks, so the lists with more
+            // of them (the current period's) do not hold up the end of the run.
+            let improvement = || {
+                l.before.and_then(|b| {
+                    let before = &lists[b];
+                    let now: Vec<(Kommunekode, f64)> =
+                        l.codes.iter().copied().zip(gaps.iter().copied()).collect();
+                    let prev: Vec<(Kommunekode, f64)> = before
+                        .codes
+                        .iter()
+                        .copied()
+                        .zip(before.figures.iter().map(|f| f.gap_pp))
+                        .collect();
+                    let (delta, ranks) = improvement(&now, &prev)?;
+                    let se_delta: Vec<f64> = se[i]
+                        .iter()
+                        .zip(&se[b])
+                        .map(|(a, b)| (a * a + b * b).sqrt())
+                        .collect();
+                    let sets = sets_for(ranking, l.key, "improvement", &delta, &se_delta, &ranks);
+                    Some(Improvement { delta, ranks, sets })
+                })
+            };
+            let extremes = || {
                 (ranking.draws > 0 && &l.key.0 == current && gaps.len() > 10).then(|| {
                     let seed = sub_seed(ranking.seed, &[l.key.0.label(), l.key.1.as_str(), "tau"]);
                     let negated: Vec<f64> = gaps.iter().map(|g| -g).collect();
                     let (level, draws) = (ranking.interval_level, ranking.draws as usize);
-                    Extremes {
-                        top: tau_best(&negated, &se[i], 10, level, draws, seed),
-                        bottom: tau_best(&gaps, &se[i], 10, level, draws, seed ^ 1),
-                    }
-                });
+                    let (top, bottom) = rayon::join(
+                        || tau_best(&negated, &se[i], 10, level, draws, seed),
+                        || tau_best(&gaps, &se[i], 10, level, draws, seed ^ 1),
+                    );
+                    Extremes { top, bottom }
+                })
+            };
+            let ((sets, improvement), extremes) = rayon::join(
+                || {
+                    rayon::join(
+                        || sets_for(ranking, l.key, "sets", &gaps, &se[i], l.ranks),
+                        improvement,
+                    )
+                },
+                extremes,
+            );
             ListUncertainty {
                 se: se[i].clone(),
                 sets,
