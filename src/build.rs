@@ -9,7 +9,7 @@ use crate::bail_input;
 use crate::cli::Format;
 use crate::config::Config;
 use crate::keys::Kommunekode;
-use crate::render::{self, RenderContext, Renderer};
+use crate::render::{self, Files, RenderContext, Renderer};
 use crate::report::ViewBuilder;
 use crate::site::{self, Site};
 use crate::templates::Templates;
@@ -106,16 +106,42 @@ pub fn render(
         progress,
     };
     timings.views = t.elapsed().as_secs_f64();
-    let mut site = Site::default();
-    for r in renderers(format) {
+    let (beside, in_turn): (Vec<_>, Vec<_>) =
+        renderers(format).into_iter().partition(|r| r.beside());
+    let run = |r: &dyn Renderer| -> anyhow::Result<(Files, f64)> {
         let t = Instant::now();
-        progress.stage(r.name(), r.steps(&ctx));
-        for (path, bytes) in r.render(&ctx)? {
+        let files = r.render(&ctx)?;
+        Ok((files, t.elapsed().as_secs_f64()))
+    };
+    let mut outputs = Vec::new();
+    std::thread::scope(|s| -> anyhow::Result<()> {
+        let beside: Vec<_> = beside
+            .iter()
+            .map(|r| (r.name(), s.spawn(|| run(r.as_ref()))))
+            .collect();
+        for r in &in_turn {
+            progress.stage(r.name(), r.steps(&ctx));
+            let (files, secs) = run(r.as_ref())?;
+            progress.done(secs);
+            outputs.push((r.name(), files, secs));
+        }
+        for (name, handle) in beside {
+            let (files, secs) = handle
+                .join()
+                .map_err(|_| anyhow::anyhow!("the {name} renderer stopped unexpectedly"))??;
+            progress.stage(name, 1);
+            progress.tick();
+            progress.done(secs);
+            outputs.push((name, files, secs));
+        }
+        Ok(())
+    })?;
+    let mut site = Site::default();
+    for (name, files, secs) in outputs {
+        for (path, bytes) in files {
             site.add(path, bytes);
         }
-        let secs = t.elapsed().as_secs_f64();
-        progress.done(secs);
-        timings.renderers.push((r.name(), secs));
+        timings.renderers.push((name, secs));
     }
     Ok(site)
 }

@@ -1,5 +1,7 @@
 //! The machine-readable data files under `data/`: unrounded values, stable order.
 
+use rayon::prelude::*;
+
 use serde::Serialize;
 
 use super::{RenderContext, Renderer};
@@ -315,45 +317,64 @@ pub fn model_input_csv(model: &crate::compute::model::ModelReport) -> anyhow::Re
 /// and the manifest.
 pub struct DataFiles;
 
+/// One data file's bytes.
+type Job<'a> = Box<dyn Fn() -> anyhow::Result<Vec<u8>> + Send + Sync + 'a>;
+
 impl Renderer for DataFiles {
     fn name(&self) -> &'static str {
         "data"
     }
 
+    fn beside(&self) -> bool {
+        true
+    }
+
     fn render(&self, ctx: &RenderContext) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
         let (cfg, res) = (ctx.config, ctx.results);
-        let mut files = vec![
-            ("data/results.csv".into(), results_csv(cfg, res)?),
-            ("data/national.csv".into(), national_csv(cfg, res)?),
-            ("data/comparison.csv".into(), comparison_csv(res)?),
-            ("data/results.json".into(), results_json(cfg, res)?),
-            ("data/manifest.json".into(), json(ctx.manifest)?),
+        // Each file is its own task: the largest (comparison, JSON, XLSX) take about as long
+        // as all the others together.
+        let mut jobs: Vec<(&str, Job)> = vec![
+            ("data/results.csv", Box::new(|| results_csv(cfg, res))),
+            ("data/national.csv", Box::new(|| national_csv(cfg, res))),
+            ("data/comparison.csv", Box::new(|| comparison_csv(res))),
+            ("data/results.json", Box::new(|| results_json(cfg, res))),
+            ("data/manifest.json", Box::new(|| json(ctx.manifest))),
             (
-                "data/results.xlsx".into(),
-                super::xlsx::results_xlsx(cfg, res)?,
+                "data/results.xlsx",
+                Box::new(|| super::xlsx::results_xlsx(cfg, res)),
             ),
         ];
         if let Some(m) = &res.model {
-            files.push(("data/model.json".into(), json(m)?));
-            files.push(("data/model-input.csv".into(), model_input_csv(m)?));
+            jobs.push(("data/model.json", Box::new(move || json(m))));
+            jobs.push(("data/model-input.csv", Box::new(move || model_input_csv(m))));
         }
         if !res.versus.is_empty() {
-            files.push(("data/model-comparison.csv".into(), versus_csv(res)?));
-            let summary: Vec<VersusSummary> = res
-                .versus
-                .iter()
-                .map(|v| VersusSummary {
-                    period: &v.period,
-                    group: &v.group,
-                    expected_correlation: v.expected_correlation,
-                    rmse_pp: v.rmse_pp,
-                    spearman: v.spearman,
-                    moved_over_10: v.moved_over_10,
-                })
-                .collect();
-            files.push(("data/model-comparison.json".into(), json(&summary)?));
+            jobs.push(("data/model-comparison.csv", Box::new(|| versus_csv(res))));
+            jobs.push((
+                "data/model-comparison.json",
+                Box::new(|| {
+                    let summary: Vec<VersusSummary> = res
+                        .versus
+                        .iter()
+                        .map(|v| VersusSummary {
+                            period: &v.period,
+                            group: &v.group,
+                            expected_correlation: v.expected_correlation,
+                            rmse_pp: v.rmse_pp,
+                            spearman: v.spearman,
+                            moved_over_10: v.moved_over_10,
+                        })
+                        .collect();
+                    json(&summary)
+                }),
+            ));
         }
-        files.push(("data/noise.json".into(), json(&NoiseJson::new(cfg, res))?));
-        Ok(files)
+        jobs.push((
+            "data/noise.json",
+            Box::new(|| json(&NoiseJson::new(cfg, res))),
+        ));
+        jobs.into_par_iter()
+            .map(|(path, make)| Ok((path.to_string(), make()?)))
+            .collect()
     }
 }

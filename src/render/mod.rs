@@ -58,6 +58,11 @@ pub trait Renderer: Sync {
     fn steps(&self, _ctx: &RenderContext) -> usize {
         1
     }
+    /// Made beside the others rather than in turn: a few quick files with no steps to show,
+    /// which would otherwise leave a core idle while a single appendix is laid out.
+    fn beside(&self) -> bool {
+        false
+    }
 }
 
 /// The environment variable that makes a build write each page's view model as JSON beside it
