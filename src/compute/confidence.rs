@@ -72,63 +72,135 @@ fn studentized(a: f64, b: f64, inv: f64, two_sided: bool) -> f64 {
     }
 }
 
-/// Per draw, the largest studentized difference over `pairs` (j, k, 1/se_jk). Pairs outside,
-/// draws inside: each pair runs down two contiguous columns. (An AVX2 build of this loop was
-/// measured slower than the portable one on this machine, so there is none.)
-fn maxima(pairs: &[(usize, usize, f64)], draws: &Draws, two_sided: bool) -> Vec<f64> {
-    let mut maxima = vec![f64::NEG_INFINITY; draws.draws];
-    for &(j, k, inv) in pairs {
-        let (ej, ek) = (draws.unit(j), draws.unit(k));
-        for ((m, a), b) in maxima.iter_mut().zip(ej).zip(ek) {
-            let v = studentized(*a, *b, inv, two_sided);
-            *m = if v > *m { v } else { *m };
-        }
-    }
-    maxima
+/// `m` := max(m, v), in the form that compiles to one vector max.
+#[inline(always)]
+fn raise(m: &mut f64, v: f64) {
+    *m = if v > *m { v } else { *m };
 }
 
-/// The per-draw maxima over `pairs`, or `None` as soon as it is certain that no pair's
-/// statistic exceeds their `level` quantile (`largest` is the largest statistic): the
-/// quantile only grows as pairs are added, so once the maxima over the first pairs reach
-/// `largest`, the rest cannot lead to a rejection. Most units' last step is such a pass.
-fn maxima_unless_done(
-    pairs: &[(usize, usize, f64)],
-    draws: &Draws,
-    two_sided: bool,
-    level: f64,
-    largest: f64,
-) -> Option<Vec<f64>> {
-    let half = pairs.len() / 2;
-    if half < 8 {
-        return Some(maxima(pairs, draws, two_sided));
+/// Per draw, the largest studentized difference over `pairs` (j, k, 1/se_jk). Pairs outside,
+/// draws inside: each pair runs down contiguous columns. Pairs that share their first unit
+/// (consecutive, as every caller lists them) go four at a time, so that the first unit's
+/// column and the maxima are read and written once for four pairs (40 % fewer instructions).
+/// (An AVX2 build of the one-pair loop was measured slower than the portable one on this
+/// machine, so there is none.)
+fn maxima(pairs: &[(usize, usize, f64)], draws: &Draws, two_sided: bool) -> Vec<f64> {
+    // One compiled loop per side, with no test inside it.
+    if two_sided {
+        maxima_of::<true>(pairs, draws)
+    } else {
+        maxima_of::<false>(pairs, draws)
     }
-    let mut m = maxima(&pairs[..half], draws, two_sided);
-    if quantile(m.clone(), level) >= largest {
-        return None;
+}
+
+fn maxima_of<const TWO_SIDED: bool>(pairs: &[(usize, usize, f64)], draws: &Draws) -> Vec<f64> {
+    let r = draws.draws;
+    let mut maxima = vec![f64::NEG_INFINITY; r];
+    let st = |a: f64, b: f64, inv: f64| studentized(a, b, inv, TWO_SIDED);
+    let mut rest = pairs;
+    while let Some(&(j, k, inv)) = rest.first() {
+        let a = &draws.unit(j)[..r];
+        if let [(j1, k1, i1), (j2, k2, i2), (j3, k3, i3), ..] = rest[1..] {
+            if (j1, j2, j3) == (j, j, j) {
+                let (b0, b1, b2, b3) = (
+                    &draws.unit(k)[..r],
+                    &draws.unit(k1)[..r],
+                    &draws.unit(k2)[..r],
+                    &draws.unit(k3)[..r],
+                );
+                for d in 0..r {
+                    let x = a[d];
+                    let mut v = st(x, b0[d], inv);
+                    raise(&mut v, st(x, b1[d], i1));
+                    raise(&mut v, st(x, b2[d], i2));
+                    raise(&mut v, st(x, b3[d], i3));
+                    raise(&mut maxima[d], v);
+                }
+                rest = &rest[4..];
+                continue;
+            }
+        }
+        let b = &draws.unit(k)[..r];
+        for d in 0..r {
+            raise(&mut maxima[d], st(a[d], b[d], inv));
+        }
+        rest = &rest[1..];
     }
-    for (a, b) in m.iter_mut().zip(maxima(&pairs[half..], draws, two_sided)) {
-        *a = a.max(b);
-    }
-    Some(m)
+    maxima
 }
 
 /// Pass 1 of the marginal step-down for every unit at once: the per-draw maxima over all of a
 /// unit's pairs, unit j's at `j·draws..`. A pair's studentized difference is the same seen from
 /// either unit (bit for bit), so each pair is computed once and both units' maxima take it.
 fn unit_maxima(se: &[f64], draws: &Draws) -> Vec<f64> {
+    // In blocks of draws, so that the block's errors and maxima of all units stay in the
+    // core's cache (all of them at once are 1.5 MB for 98 units and 1,000 draws).
+    const BLOCK: usize = 256;
     let (n, r) = (se.len(), draws.draws);
     let mut m = vec![f64::NEG_INFINITY; n * r];
+    for d0 in (0..r).step_by(BLOCK) {
+        let len = BLOCK.min(r - d0);
+        let block = unit_maxima_block(se, draws, d0, len);
+        for (j, part) in block.chunks_exact(len).enumerate() {
+            m[j * r + d0..j * r + d0 + len].copy_from_slice(part);
+        }
+    }
+    m
+}
+
+/// [`unit_maxima`] for draws `d0..d0 + r`, unit j's at `j·r..`.
+fn unit_maxima_block(se: &[f64], draws: &Draws, d0: usize, r: usize) -> Vec<f64> {
+    let n = se.len();
+    let mut m = vec![f64::NEG_INFINITY; n * r];
+    let inv = |j: usize, k: usize| 1.0 / pair_se(se, j, k);
     for j in 0..n {
-        for k in j + 1..n {
-            let inv = 1.0 / pair_se(se, j, k);
-            let (lo, hi) = m.split_at_mut(k * r);
-            let (mj, mk) = (&mut lo[j * r..(j + 1) * r], &mut hi[..r]);
-            let (ej, ek) = (draws.unit(j), draws.unit(k));
-            for (((a, b), x), y) in ej.iter().zip(ek).zip(mj.iter_mut()).zip(mk.iter_mut()) {
-                let v = studentized(*a, *b, inv, true);
-                *x = if v > *x { v } else { *x };
-                *y = if v > *y { v } else { *y };
+        let a = &draws.unit(j)[d0..d0 + r];
+        let (lo, hi) = m.split_at_mut((j + 1) * r);
+        let mj = &mut lo[j * r..];
+        // Units j+1.. four at a time (their maxima are four consecutive columns), then the rest.
+        let mut blocks = hi.chunks_exact_mut(4 * r);
+        let mut k = j + 1;
+        for block in &mut blocks {
+            let (m0, block) = block.split_at_mut(r);
+            let (m1, block) = block.split_at_mut(r);
+            let (m2, m3) = block.split_at_mut(r);
+            let (i0, i1, i2, i3) = (inv(j, k), inv(j, k + 1), inv(j, k + 2), inv(j, k + 3));
+            let (b0, b1, b2, b3) = (
+                &draws.unit(k)[d0..d0 + r],
+                &draws.unit(k + 1)[d0..d0 + r],
+                &draws.unit(k + 2)[d0..d0 + r],
+                &draws.unit(k + 3)[d0..d0 + r],
+            );
+            for d in 0..r {
+                let x = a[d];
+                let (v0, v1) = (
+                    studentized(x, b0[d], i0, true),
+                    studentized(x, b1[d], i1, true),
+                );
+                let (v2, v3) = (
+                    studentized(x, b2[d], i2, true),
+                    studentized(x, b3[d], i3, true),
+                );
+                raise(&mut m0[d], v0);
+                raise(&mut m1[d], v1);
+                raise(&mut m2[d], v2);
+                raise(&mut m3[d], v3);
+                let mut v = v0;
+                raise(&mut v, v1);
+                raise(&mut v, v2);
+                raise(&mut v, v3);
+                raise(&mut mj[d], v);
             }
+            k += 4;
+        }
+        for mk in blocks.into_remainder().chunks_exact_mut(r) {
+            let (b, i) = (&draws.unit(k)[d0..d0 + r], inv(j, k));
+            for d in 0..r {
+                let v = studentized(a[d], b[d], i, true);
+                raise(&mut mk[d], v);
+                raise(&mut mj[d], v);
+            }
+            k += 1;
         }
     }
     m
@@ -153,17 +225,9 @@ fn step_down(
     let stat = |a: f64, b: f64, inv: f64| studentized(a, b, inv, two_sided);
     let mut rejected = Vec::new();
     while !pairs.is_empty() {
-        let largest = pairs
-            .iter()
-            .map(|&(j, k, inv)| stat(est[j], est[k], inv))
-            .fold(f64::NEG_INFINITY, f64::max);
-        let maxima = match first.take() {
-            Some(m) => m,
-            None => match maxima_unless_done(&pairs, draws, two_sided, level, largest) {
-                Some(m) => m,
-                None => break,
-            },
-        };
+        let maxima = first
+            .take()
+            .unwrap_or_else(|| maxima(&pairs, draws, two_sided));
         let c = quantile(maxima, level);
         let (now, keep): (Vec<_>, Vec<_>) = pairs
             .into_iter()
@@ -265,6 +329,60 @@ pub fn tau_best(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The one-pair-at-a-time definition the grouped and blocked loops must equal bit for bit.
+    fn reference(pairs: &[(usize, usize, f64)], draws: &Draws, two_sided: bool) -> Vec<f64> {
+        let mut m = vec![f64::NEG_INFINITY; draws.draws];
+        for &(j, k, inv) in pairs {
+            for (d, m) in m.iter_mut().enumerate() {
+                *m = m.max(studentized(
+                    draws.unit(j)[d],
+                    draws.unit(k)[d],
+                    inv,
+                    two_sided,
+                ));
+            }
+        }
+        m
+    }
+
+    #[test]
+    fn grouped_and_blocked_maxima_equal_the_plain_definition() {
+        // 11 units (blocks of four and a remainder), 300 draws (a partial block of draws).
+        let se: Vec<f64> = (0..11).map(|i| 0.5 + f64::from(i) * 0.1).collect();
+        let draws = Draws::new(&se, 300, 9);
+        let inv = |j: usize, k: usize| 1.0 / pair_se(&se, j, k);
+        let unit = unit_maxima(&se, &draws);
+        for j in 0..11 {
+            let pairs: Vec<_> = (0..11)
+                .filter(|&k| k != j)
+                .map(|k| (j, k, inv(j, k)))
+                .collect();
+            let want = reference(&pairs, &draws, true);
+            assert_eq!(&unit[j * 300..(j + 1) * 300], &want[..], "unit {j}");
+        }
+        // Runs of shared first units of every length, both sides.
+        let pairs: Vec<_> = [
+            (0, 1),
+            (0, 2),
+            (0, 3),
+            (0, 4),
+            (0, 5),
+            (1, 2),
+            (1, 3),
+            (2, 0),
+        ]
+        .into_iter()
+        .chain((3..11).flat_map(|j| (0..j).map(move |k| (j, k))))
+        .map(|(j, k)| (j, k, inv(j, k)))
+        .collect();
+        for two_sided in [true, false] {
+            assert_eq!(
+                maxima(&pairs, &draws, two_sided),
+                reference(&pairs, &draws, two_sided)
+            );
+        }
+    }
 
     #[test]
     fn clearly_separated_units_get_their_own_rank() {
