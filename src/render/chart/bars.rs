@@ -31,15 +31,33 @@ pub fn gap_bars(c: &BarsChart, layer: Layer) -> anyhow::Result<String> {
         }
         // The label areas are reserved whether or not the mesh is drawn, so an overlay's
         // coordinates match its base's.
-        let mut chart = ChartBuilder::on(&root)
-            .margin_top(28)
-            .margin_right(16)
-            .margin_left(8)
-            .margin_bottom(8)
-            .x_label_area_size(40)
-            .y_label_area_size(64)
-            .build_cartesian_2d(0.5f64..(n as f64 + 0.5), lo..hi)
-            .map_err(err("bar"))?;
+        let build = |left: u32, right: u32| {
+            ChartBuilder::on(&root)
+                .margin_top(28)
+                .margin_right(right)
+                .margin_left(left)
+                .margin_bottom(8)
+                .x_label_area_size(40)
+                .y_label_area_size(64)
+                .build_cartesian_2d(0.5f64..(n as f64 + 0.5), lo..hi)
+                .map_err(err("bar"))
+        };
+        // Building draws nothing, so the plot is measured (as mapped) and the margins widened
+        // until it is a whole number of pixels per bar; plotters' own rounding of the margins
+        // can take a second step.
+        let (mut left, mut right) = (LEFT, RIGHT);
+        let mut chart = build(left, right)?;
+        for _ in 0..4 {
+            let x = |v: f64| chart.backend_coord(&(v, 0.0)).0;
+            let plot = usize::try_from(x(n as f64 + 0.5) - x(0.5)).unwrap_or(0);
+            let slack = slack(plot, n);
+            if slack == 0 {
+                break;
+            }
+            left += slack / 2;
+            right += slack - slack / 2;
+            chart = build(left, right)?;
+        }
         if layer.shared() {
             draw_shared(&mut chart, data, n, layer)?;
         }
@@ -100,6 +118,21 @@ pub fn gap_bars(c: &BarsChart, layer: Layer) -> anyhow::Result<String> {
     let title = format!("Forskel mellem faktisk og forventet andel, {group_label}");
     let desc = description(data, decimals, layer);
     Ok(finish_svg(buf, &layer.id(id), &title, &desc))
+}
+
+const LEFT: u32 = 8;
+const RIGHT: u32 = 16;
+
+/// The pixels a plot `plot` wide has beyond a whole number per bar: plotters puts every
+/// coordinate on a whole pixel, so with a fractional slot (4.4 px for 98 bars in the appendix)
+/// the bars came out in two widths and some touched in print. None when the bars are too many
+/// for whole pixels (they are lines then, in whatever width).
+fn slack(plot: usize, n: usize) -> u32 {
+    let slot = plot / n.max(1);
+    if slot < 2 {
+        return 0;
+    }
+    u32::try_from(plot - slot * n).unwrap_or(0)
 }
 
 type Chart<'a, 'b> = ChartContext<
@@ -203,5 +236,61 @@ fn description(data: &[BarDatum], decimals: usize, layer: Layer) -> String {
             "Søjlediagram med alle {} kommuners forskel i procentpoint, sorteret fra bedst til dårligst.",
             data.len()
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::charts::Frame;
+
+    /// The widths of the grey bars and the gaps between them, from the SVG.
+    fn bar_geometry(svg: &str) -> (Vec<i64>, Vec<i64>) {
+        let attr = |tag: &str, name: &str| -> i64 {
+            let at = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+            tag[at..].split('"').next().unwrap().parse().unwrap()
+        };
+        let mut bars: Vec<(i64, i64)> = svg
+            .split("<rect")
+            .skip(1)
+            .map(|t| &t[..t.find("/>").unwrap()])
+            .filter(|t| t.contains("#7A7A7A"))
+            .map(|t| (attr(t, "x"), attr(t, "width")))
+            .collect();
+        bars.sort();
+        let widths = bars.iter().map(|b| b.1).collect();
+        let gaps = bars.windows(2).map(|w| w[1].0 - w[0].0 - w[0].1).collect();
+        (widths, gaps)
+    }
+
+    #[test]
+    fn every_bar_has_the_same_width_and_gap() {
+        for (width, n) in [(520, 98), (760, 98), (520, 7), (760, 30)] {
+            let c = BarsChart {
+                frame: Frame {
+                    id: "t".into(),
+                    size: (width, 300),
+                    group_label: "I alt".into(),
+                    decimals: 2,
+                },
+                data: (0..n)
+                    .map(|i| BarDatum {
+                        name: format!("K{i}"),
+                        gap_pp: f64::from(i) * 0.1 - 2.0,
+                        rank: i + 1,
+                        focus: false,
+                    })
+                    .collect(),
+            };
+            let svg = gap_bars(&c, Layer::Whole).unwrap();
+            let (widths, gaps) = bar_geometry(&svg);
+            // A bar at zero height is drawn too, so every one of them is there.
+            assert_eq!(widths.len(), n as usize, "{width} px, {n} bars");
+            assert!(
+                widths.iter().all(|w| *w == widths[0] && *w > 0),
+                "{widths:?}"
+            );
+            assert!(gaps.iter().all(|g| *g == gaps[0] && *g > 0), "{gaps:?}");
+        }
     }
 }
