@@ -5,7 +5,9 @@
 
 use plotters::prelude::*;
 
-use super::{err, finish_svg, register_fonts, Layer, ACCENT, FOCUS, FONT_FAMILY, INK, OTHER};
+use super::{
+    err, finish_svg, focus_label, register_fonts, Layer, ACCENT, FOCUS, FONT_FAMILY, INK, OTHER,
+};
 use crate::report::charts::FunnelChart;
 use crate::report::fmt;
 
@@ -96,13 +98,7 @@ pub fn gap_funnel(c: &FunnelChart, layer: Layer) -> anyhow::Result<String> {
             chart
                 .draw_series(std::iter::once(Circle::new(at, 6, FOCUS.filled())))
                 .map_err(err("funnel"))?;
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    d.name.clone(),
-                    (d.population * 1.06, at.1 + g * 0.05),
-                    (FONT_FAMILY, 13, FontStyle::Bold).into_font().color(&FOCUS),
-                )))
-                .map_err(err("funnel"))?;
+            focus_label(&root, chart.backend_coord(&at), 6, &d.name, "funnel")?;
         }
         if layer.shared() {
             let text = (FONT_FAMILY, 12).into_font().color(&INK);

@@ -289,6 +289,37 @@ pub(crate) fn finish_svg(svg: String, id: &str, title: &str, desc: &str) -> Stri
     )
 }
 
+/// A focus municipality's name beside its mark (at pixel `at`, of radius `r`): bold, in the
+/// focus colour, on a white box so that it stays readable over the other dots and the lines;
+/// right of the mark, or left of it where the name would run off the chart.
+pub(crate) fn focus_label<DB: plotters::prelude::DrawingBackend>(
+    area: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
+    at: (i32, i32),
+    r: i32,
+    text: &str,
+    chart: &str,
+) -> anyhow::Result<()> {
+    use plotters::prelude::*;
+    let style = (FONT_FAMILY, 13, FontStyle::Bold).into_font().color(&FOCUS);
+    let (w, h) = area.estimate_text_size(text, &style).map_err(err(chart))?;
+    let (w, h) = (i32::try_from(w).unwrap_or(0), i32::try_from(h).unwrap_or(0));
+    let width = i32::try_from(area.dim_in_pixel().0).unwrap_or(i32::MAX);
+    let x = if at.0 + r + 4 + w + 3 > width {
+        at.0 - r - 4 - w
+    } else {
+        at.0 + r + 4
+    };
+    let y = at.1 - h / 2;
+    area.draw(&Rectangle::new(
+        [(x - 3, y - 2), (x + w + 3, y + h + 2)],
+        WHITE.mix(0.85).filled(),
+    ))
+    .map_err(err(chart))?;
+    area.draw(&Text::new(text.to_string(), (x, y), style))
+        .map_err(err(chart))?;
+    Ok(())
+}
+
 /// Turns a plotters error into an anyhow error with the chart's name.
 pub(crate) fn err<E: std::fmt::Debug>(chart: &str) -> impl Fn(E) -> anyhow::Error + '_ {
     move |e| anyhow::anyhow!("drawing the {chart} chart failed: {e:?}")

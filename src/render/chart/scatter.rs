@@ -3,7 +3,9 @@
 
 use plotters::prelude::*;
 
-use super::{err, finish_svg, register_fonts, Layer, FOCUS, FONT_FAMILY, INK, OTHER, SHADE};
+use super::{
+    err, finish_svg, focus_label, register_fonts, Layer, FOCUS, FONT_FAMILY, INK, OTHER, SHADE,
+};
 use crate::report::charts::ScatterChart;
 use crate::report::fmt;
 
@@ -100,16 +102,8 @@ pub fn expected_vs_actual(c: &ScatterChart, layer: Layer) -> anyhow::Result<Stri
                     FOCUS.filled(),
                 )))
                 .map_err(err("scatter"))?;
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    d.name.clone(),
-                    (
-                        d.expected_share + (hi - lo) * 0.015,
-                        d.actual_share + (hi - lo) * 0.035,
-                    ),
-                    (FONT_FAMILY, 13, FontStyle::Bold).into_font().color(&FOCUS),
-                )))
-                .map_err(err("scatter"))?;
+            let at = chart.backend_coord(&(d.expected_share, d.actual_share));
+            focus_label(&root, at, 6, &d.name, "scatter")?;
         }
         root.present().map_err(err("scatter"))?;
     }
