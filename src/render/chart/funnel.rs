@@ -6,7 +6,8 @@
 use plotters::prelude::*;
 
 use super::{
-    err, finish_svg, focus_label, register_fonts, Layer, ACCENT, FOCUS, FONT_FAMILY, INK, OTHER,
+    boxed_text, err, finish_svg, focus_label, register_fonts, Layer, ACCENT, FOCUS, FONT_FAMILY,
+    INK, OTHER,
 };
 use crate::report::charts::FunnelChart;
 use crate::report::fmt;
@@ -101,17 +102,19 @@ pub fn gap_funnel(c: &FunnelChart, layer: Layer) -> anyhow::Result<String> {
             focus_label(&root, chart.backend_coord(&at), 6, &d.name, "funnel")?;
         }
         if layer.shared() {
+            // Right-aligned above the +3 line near its end, boxed: the lines run under it.
             let text = (FONT_FAMILY, 12).into_font().color(&INK);
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    "±2 og ±3 standardfejl",
-                    (nhi / 1.25, limit(c, nhi / 1.25, 3.0).min(g) + g * 0.04),
-                    text.pos(plotters::style::text_anchor::Pos::new(
-                        plotters::style::text_anchor::HPos::Right,
-                        plotters::style::text_anchor::VPos::Bottom,
-                    )),
-                )))
+            let note = "±2 og ±3 standardfejl";
+            let (w, h) = root
+                .estimate_text_size(note, &text)
                 .map_err(err("funnel"))?;
+            let (x, y) =
+                chart.backend_coord(&(nhi / 1.25, limit(c, nhi / 1.25, 3.0).min(g) + g * 0.04));
+            let at = (
+                x - i32::try_from(w).unwrap_or(0),
+                y - i32::try_from(h).unwrap_or(0),
+            );
+            boxed_text(&root, at, note, &text, "funnel")?;
         }
         root.present().map_err(err("funnel"))?;
     }

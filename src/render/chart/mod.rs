@@ -290,8 +290,8 @@ pub(crate) fn finish_svg(svg: String, id: &str, title: &str, desc: &str) -> Stri
 }
 
 /// A focus municipality's name beside its mark (at pixel `at`, of radius `r`): bold, in the
-/// focus colour, on a white box so that it stays readable over the other dots and the lines;
-/// right of the mark, or left of it where the name would run off the chart.
+/// focus colour, boxed (see [`boxed_text`]); right of the mark, or left of it where the name
+/// would run off the chart.
 pub(crate) fn focus_label<DB: plotters::prelude::DrawingBackend>(
     area: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
     at: (i32, i32),
@@ -309,15 +309,57 @@ pub(crate) fn focus_label<DB: plotters::prelude::DrawingBackend>(
     } else {
         at.0 + r + 4
     };
-    let y = at.1 - h / 2;
+    boxed_text(area, (x, at.1 - h / 2), text, &style, chart)
+}
+
+/// A text with its top left corner at pixel `at`, on a white box (a little translucent), so
+/// that it stays readable where dots and lines run under it.
+pub(crate) fn boxed_text<DB: plotters::prelude::DrawingBackend>(
+    area: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
+    at: (i32, i32),
+    text: &str,
+    style: &plotters::style::TextStyle,
+    chart: &str,
+) -> anyhow::Result<()> {
+    use plotters::prelude::*;
+    let (w, h) = area.estimate_text_size(text, style).map_err(err(chart))?;
+    let (w, h) = (i32::try_from(w).unwrap_or(0), i32::try_from(h).unwrap_or(0));
+    let (x, y) = at;
     area.draw(&Rectangle::new(
         [(x - 3, y - 2), (x + w + 3, y + h + 2)],
         WHITE.mix(0.85).filled(),
     ))
     .map_err(err(chart))?;
-    area.draw(&Text::new(text.to_string(), (x, y), style))
+    area.draw(&Text::new(text.to_string(), (x, y), style.clone()))
         .map_err(err(chart))?;
     Ok(())
+}
+
+/// Of the `candidates` (top left corners of a `size` box), the first that covers the fewest
+/// of the `marks` (dot centres, all in pixels): an annotation is placed where it hides no data
+/// if there is such a place.
+pub(crate) fn clear_spot(
+    candidates: &[(i32, i32)],
+    size: (u32, u32),
+    marks: &[(i32, i32)],
+) -> (i32, i32) {
+    let (w, h) = (
+        i32::try_from(size.0).unwrap_or(0),
+        i32::try_from(size.1).unwrap_or(0),
+    );
+    // The box's margin and a dot's radius.
+    let pad = 3 + 3;
+    let covered = |&(x, y): &(i32, i32)| {
+        marks
+            .iter()
+            .filter(|m| m.0 > x - pad && m.0 < x + w + pad && m.1 > y - pad && m.1 < y + h + pad)
+            .count()
+    };
+    candidates
+        .iter()
+        .copied()
+        .min_by_key(covered)
+        .unwrap_or((0, 0))
 }
 
 /// Turns a plotters error into an anyhow error with the chart's name.

@@ -4,7 +4,8 @@
 use plotters::prelude::*;
 
 use super::{
-    err, finish_svg, focus_label, register_fonts, Layer, FOCUS, FONT_FAMILY, INK, OTHER, SHADE,
+    boxed_text, clear_spot, err, finish_svg, focus_label, register_fonts, Layer, FOCUS,
+    FONT_FAMILY, INK, OTHER, SHADE,
 };
 use crate::report::charts::ScatterChart;
 use crate::report::fmt;
@@ -74,13 +75,6 @@ pub fn expected_vs_actual(c: &ScatterChart, layer: Layer) -> anyhow::Result<Stri
             let text = (FONT_FAMILY, 12).into_font().color(&INK);
             chart
                 .draw_series(std::iter::once(Text::new(
-                    "faktisk = forventet",
-                    (lo + (hi - lo) * 0.08, lo + (hi - lo) * 0.13),
-                    text.clone(),
-                )))
-                .map_err(err("scatter"))?;
-            chart
-                .draw_series(std::iter::once(Text::new(
                     "færre end forventet",
                     (lo + (hi - lo) * 0.68, lo + (hi - lo) * 0.08),
                     text.clone(),
@@ -93,6 +87,30 @@ pub fn expected_vs_actual(c: &ScatterChart, layer: Layer) -> anyhow::Result<Stri
                     }),
                 )
                 .map_err(err("scatter"))?;
+            // The line's name just above and left of it, where it covers the fewest dots.
+            let note = "faktisk = forventet";
+            let size = root
+                .estimate_text_size(note, &text)
+                .map_err(err("scatter"))?;
+            let (w, h) = (
+                i32::try_from(size.0).unwrap_or(0),
+                i32::try_from(size.1).unwrap_or(0),
+            );
+            let plot = chart.plotting_area().get_pixel_range();
+            let candidates: Vec<(i32, i32)> = [0.3, 0.45, 0.6, 0.75, 0.9]
+                .iter()
+                .map(|t| {
+                    let (x, y) = chart.backend_coord(&(lo + (hi - lo) * t, lo + (hi - lo) * t));
+                    (x - w - 6, y - h - 6)
+                })
+                .filter(|&(x, y)| plot.0.contains(&x) && plot.1.contains(&y))
+                .collect();
+            let dots: Vec<(i32, i32)> = data
+                .iter()
+                .map(|d| chart.backend_coord(&(d.expected_share, d.actual_share)))
+                .collect();
+            let at = clear_spot(&candidates, size, &dots);
+            boxed_text(&root, at, note, &text, "scatter")?;
         }
         for d in data.iter().filter(|d| d.focus && layer.highlight()) {
             chart
