@@ -305,7 +305,7 @@ pub(crate) fn focus_label<DB: plotters::prelude::DrawingBackend>(
     let (w, h) = (i32::try_from(w).unwrap_or(0), i32::try_from(h).unwrap_or(0));
     let width = i32::try_from(area.dim_in_pixel().0).unwrap_or(i32::MAX);
     let x = if at.0 + r + 4 + w + 3 > width {
-        at.0 - r - 4 - w
+        (at.0 - r - 4 - w).max(3)
     } else {
         at.0 + r + 4
     };
@@ -335,9 +335,9 @@ pub(crate) fn boxed_text<DB: plotters::prelude::DrawingBackend>(
     Ok(())
 }
 
-/// Of the `candidates` (top left corners of a `size` box), the first that covers the fewest
-/// of the `marks` (dot centres, all in pixels): an annotation is placed where it hides no data
-/// if there is such a place.
+/// Of the `candidates` (top left corners of a `size` box; not empty), the first that covers
+/// the fewest of the `marks` (dot centres, all in pixels): an annotation is placed where it
+/// hides no data if there is such a place.
 pub(crate) fn clear_spot(
     candidates: &[(i32, i32)],
     size: (u32, u32),
@@ -453,5 +453,20 @@ mod contrast {
             css.contains("--ring: #1f1f1f"),
             "the test checks the ring colour style.css uses"
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_annotation_goes_where_it_covers_the_fewest_dots() {
+        // A 40 × 10 box: the first spot covers two dots, the second one, the third none.
+        let candidates = [(0, 0), (100, 0), (200, 0)];
+        let dots = [(10, 5), (20, 5), (110, 5), (300, 5)];
+        assert_eq!(clear_spot(&candidates, (40, 10), &dots), (200, 0));
+        // Ties go to the first.
+        assert_eq!(clear_spot(&candidates, (40, 10), &[]), (0, 0));
     }
 }

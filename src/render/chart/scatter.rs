@@ -109,7 +109,14 @@ pub fn expected_vs_actual(c: &ScatterChart, layer: Layer) -> anyhow::Result<Stri
                 .iter()
                 .map(|d| chart.backend_coord(&(d.expected_share, d.actual_share)))
                 .collect();
-            let at = clear_spot(&candidates, size, &dots);
+            // With none inside the plot (a very small chart), its top left corner, above the
+            // line.
+            let fallback = (plot.0.start + 4, plot.1.start + 4);
+            let at = if candidates.is_empty() {
+                fallback
+            } else {
+                clear_spot(&candidates, size, &dots)
+            };
             boxed_text(&root, at, note, &text, "scatter")?;
         }
         for d in data.iter().filter(|d| d.focus && layer.highlight()) {
