@@ -104,13 +104,15 @@ impl Events {
     /// Watches the folders `files` need and lets go of those no longer needed (a new input
     /// or template brings its folder). Called before the build that reads them, so that a
     /// save during the build is not missed: it waits in the channel and triggers the next.
+    /// Every folder is watched again each time (inotify merges a repeated watch), so a folder
+    /// that was deleted and made anew is watched again.
     fn follow(&mut self, files: &[PathBuf]) {
         use notify::Watcher;
         let want = watch_set(files);
         for d in self.set.dirs.difference(&want.dirs) {
             let _ = self.watcher.unwatch(d);
         }
-        for d in want.dirs.difference(&self.set.dirs) {
+        for d in &want.dirs {
             if let Err(e) = self.watcher.watch(d, notify::RecursiveMode::NonRecursive) {
                 eprintln!("kommunebench serve: cannot watch {}: {e}", d.display());
             }
@@ -123,10 +125,12 @@ impl Events {
     fn wait(&self) -> bool {
         loop {
             match self.rx.recv() {
-                // Opening and reading (the build's own reads among them) change nothing.
+                // Opening and reading (the build's own reads among them) change nothing; lost
+                // events (the kernel's queue overflowed) may have changed anything.
                 Ok(Ok(ev))
-                    if !matches!(ev.kind, notify::EventKind::Access(_))
-                        && ev.paths.iter().any(|p| self.set.matters(p)) =>
+                    if ev.need_rescan()
+                        || !matches!(ev.kind, notify::EventKind::Access(_))
+                            && ev.paths.iter().any(|p| self.set.matters(p)) =>
                 {
                     break
                 }
@@ -152,7 +156,7 @@ fn poll(
         std::thread::sleep(Duration::from_millis(100));
         if stamps(&files) != seen {
             std::thread::sleep(Duration::from_millis(30));
-            files = watched(config);
+            files = watched(config, &files);
             seen = stamps(&files);
             rebuild(state, config, cache);
         }
@@ -170,19 +174,29 @@ pub struct ServeOptions {
 }
 
 /// The files a build depends on, with their modification times (a folder: every file in it).
-fn watched(config: &Path) -> Vec<PathBuf> {
+fn watched(config: &Path, last: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = vec![config.to_path_buf()];
-    if let Ok(cfg) = Config::load(config) {
-        for p in cfg.files_read() {
-            if p.is_dir() {
-                // The folder too: its time changes when a file is added or removed.
-                if let Ok(rd) = std::fs::read_dir(&p) {
-                    out.extend(rd.flatten().map(|e| e.path()));
+    match Config::load(config) {
+        Ok(cfg) => {
+            for p in cfg.files_read() {
+                if p.is_dir() {
+                    // The folder too: its time changes when a file is added or removed.
+                    if let Ok(rd) = std::fs::read_dir(&p) {
+                        out.extend(rd.flatten().map(|e| e.path()));
+                    }
                 }
                 out.push(p);
-            } else {
-                out.push(p);
             }
+        }
+        // A config that does not load names no files: the last good one's stay watched, and
+        // so does everything in the config's folder, so that mending what it names (a
+        // templates folder made, an input put there) brings the site back.
+        Err(_) => {
+            out.extend(last.iter().cloned());
+            out.push(match config.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+                _ => PathBuf::from("."),
+            });
         }
     }
     out.sort();
@@ -516,7 +530,7 @@ pub fn serve(opts: &ServeOptions) -> anyhow::Result<()> {
     let _ = std::io::stdout().flush();
     // What a build read is stamped before the build, so a save during it triggers another.
     let mut cache = None;
-    let files = watched(&opts.config);
+    let mut files = watched(&opts.config, &[]);
     let seen = stamps(&files);
     let events = Events::new().map(|mut e| {
         e.follow(&files);
@@ -532,7 +546,8 @@ pub fn serve(opts: &ServeOptions) -> anyhow::Result<()> {
         std::thread::spawn(move || match events {
             Ok(mut events) => {
                 while events.wait() {
-                    events.follow(&watched(&config));
+                    files = watched(&config, &files);
+                    events.follow(&files);
                     rebuild(&state, &config, &mut cache);
                 }
             }

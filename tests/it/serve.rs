@@ -177,4 +177,22 @@ fn serve_rebuilds_on_edit_shows_errors_and_recovers() {
     assert_eq!(get(&addr, "/data/results.csv").0, 200);
     assert_eq!(get(&addr, "/nope.html").0, 404);
     assert_eq!(get(&addr, "/../secret").0, 400);
+
+    // A templates folder that does not exist yet: an error. Making it — a file the broken
+    // config cannot name — brings the site back, with the folder's override.
+    let with_templates = format!("{edited}\n[output]\ntemplates-dir = \"tpl\"\n");
+    std::fs::write(p.config(), with_templates).unwrap();
+    wait_for(&addr, "/index.html", Duration::from_secs(5), |_, b| {
+        b.contains("role=\"alert\"") && b.contains("tpl")
+    });
+    let tpl = p.dir.path().join("tpl");
+    std::fs::create_dir(&tpl).unwrap();
+    std::fs::write(tpl.join("style.css"), "/* from the templates folder */\n").unwrap();
+    wait_for(
+        &addr,
+        "/assets/style.css",
+        Duration::from_secs(5),
+        |s, b| s == 200 && b.contains("from the templates folder"),
+    );
+    assert!(!get(&addr, "/index.html").1.contains("role=\"alert\""));
 }
