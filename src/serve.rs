@@ -173,7 +173,8 @@ pub struct ServeOptions {
     pub open: bool,
 }
 
-/// The files a build depends on, with their modification times (a folder: every file in it).
+/// The files a build depends on (a folder read whole: the folder and every file in it); while
+/// the config does not load, those of `last` and the config's folder.
 fn watched(config: &Path, last: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = vec![config.to_path_buf()];
     match Config::load(config) {
@@ -528,7 +529,8 @@ pub fn serve(opts: &ServeOptions) -> anyhow::Result<()> {
     // The address first, so a script (or a test) can connect while the first build runs.
     println!("kommunebench serve: {url} (Ctrl-C stops)");
     let _ = std::io::stdout().flush();
-    // What a build read is stamped before the build, so a save during it triggers another.
+    // What a build reads is watched (and, for the fallback, stamped) before the build, so a
+    // save during it triggers another.
     let mut cache = None;
     let mut files = watched(&opts.config, &[]);
     let seen = stamps(&files);
