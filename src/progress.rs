@@ -1,6 +1,7 @@
 //! What a build tells the person waiting for it: on a terminal, a progress bar per stage
-//! (indicatif) once the build has run for a second; without a terminal (CI, pipes), one plain line per finished
-//! stage; with `--quiet`, nothing. Everything goes to stderr, so stdout keeps the summary only.
+//! (indicatif) once the build has run for a second; without a terminal (CI, pipes), one plain
+//! line per finished stage; with `--quiet`, nothing. Everything goes to stderr, so stdout keeps
+//! the summary only.
 
 use std::io::IsTerminal;
 use std::sync::Mutex;
@@ -63,7 +64,7 @@ pub struct Reporter {
 /// A build shorter than this shows no bar at all.
 const QUIET_FOR: Duration = Duration::from_secs(1);
 
-/// `load [##############................] 45/99 0.8 s`: the stage, its steps, its time.
+/// `  pdf [#############>................] 45/99 1s`: the stage, its steps, its time so far.
 const TEMPLATE: &str = "{prefix:>5} [{bar:30}] {pos}/{len} {elapsed}";
 
 fn bar_style() -> ProgressStyle {
