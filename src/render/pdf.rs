@@ -1,14 +1,16 @@
-//! PDF appendices with Typst, in-process. One engine (fonts, templates) serves every document;
-//! data goes in as `sys.inputs` (a dictionary built from the view model's JSON), never spliced
-//! into Typst markup, so names with `#`, `*`, `$` or `]` are just text.
+//! PDF appendices with Typst, in-process. One engine (fonts, templates, standard library) serves
+//! every document; data goes in as a JSON file the template reads ([`DATA_FILE`]), never spliced
+//! into Typst markup, so names with `#`, `*`, `$` or `]` are just text. The charts go in as
+//! files the document reads by path (see [`DocFiles`]).
 
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use serde::Serialize;
-use typst::diag::{FileResult, Severity, SourceDiagnostic};
-use typst::foundations::{Bytes, Datetime, Dict, Duration, Smart};
-use typst::syntax::{FileId, Source};
+use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Duration, Smart};
+use typst::syntax::{FileId, Source, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Feature, Library, LibraryExt, World, WorldExt};
@@ -47,12 +49,12 @@ impl Renderer for PdfReports {
                 let charts = chart::draw(&plan(cfg, res, None, Medium::Screen))?;
                 (
                     "pdf/rangliste.pdf".to_string(),
-                    pdf.rangliste(&ctx.index, &charts)?,
+                    pdf.rangliste(&ctx.index, charts)?,
                 )
             } else {
                 let (code, view) = &ctx.municipalities[i - national];
                 let charts = chart::draw_layered(&plan(cfg, res, Some(*code), Medium::Print))?;
-                (format!("pdf/{code}.pdf"), pdf.bilag(view, &charts)?)
+                (format!("pdf/{code}.pdf"), pdf.bilag(view, charts)?)
             };
             ctx.progress.tick();
             // Typst's memo (process-wide) would otherwise keep every appendix's layouts, most
@@ -110,15 +112,62 @@ fn run_on_plain_threads<T: Send>(
         .collect()
 }
 
-/// A Typst engine with the fonts and templates loaded once.
+/// The file a document reads its data from: `{"v": <view model>, "charts": …}` as JSON.
+const DATA_FILE: &str = "/data.json";
+
+/// A Typst engine with the fonts, templates and standard library made once.
 pub struct Pdf {
     engine: TypstEngine,
+    /// Shared by every document, so Typst hashes it once (a library of its own per document,
+    /// as `sys.inputs` needs, was hashed whole for each: ≈ 1.4 ms a document).
+    library: LazyHash<Library>,
 }
 
 #[derive(Serialize)]
 struct Input<'a, V: Serialize> {
     v: &'a V,
-    charts: &'a ChartSet,
+    /// Group id → part → the path of its SVG file (or "" where there is none), or its text
+    /// alternative.
+    charts: &'a BTreeMap<String, BTreeMap<&'static str, String>>,
+}
+
+/// A document's charts as files under `/charts/` that its template reads by path
+/// (`image(c.bars_base)`), and the paths that stand for them in its data.
+///
+/// Not the SVG text in the data: Typst hashes every value a template binds, whole and more than
+/// once per document — half a megabyte of SVG per appendix. A file is hashed once when read, and
+/// only if the template reads it (the whole charts beside the layers cost nothing unless used).
+struct DocFiles {
+    files: HashMap<String, Bytes>,
+    charts: BTreeMap<String, BTreeMap<&'static str, String>>,
+}
+
+impl DocFiles {
+    fn new(charts: ChartSet) -> DocFiles {
+        let mut files = HashMap::new();
+        let mut paths = BTreeMap::new();
+        // By position, not id: a group id is the user's, and need not make a good file name.
+        for (i, (gid, c)) in charts.into_iter().enumerate() {
+            let (svgs, alts) = c.into_parts();
+            let mut parts = BTreeMap::new();
+            for (name, svg) in svgs {
+                let path = if svg.is_empty() {
+                    String::new()
+                } else {
+                    let path = format!("/charts/{i}/{name}.svg");
+                    files.insert(path[1..].to_string(), Bytes::new(svg.into_bytes()));
+                    path
+                };
+                parts.insert(name, path);
+            }
+            parts.extend(alts);
+            paths.insert(gid, parts);
+        }
+        DocFiles {
+            files,
+            charts: paths,
+        }
+    }
 }
 
 impl Pdf {
@@ -132,44 +181,54 @@ impl Pdf {
                 ("common.typ", t.get("common.typ").to_string()),
             ])
             .build();
-        Pdf { engine }
+        let library = LazyHash::new(
+            Library::builder()
+                .with_features([Feature::A11yExtras].into_iter().collect())
+                .build(),
+        );
+        Pdf { engine, library }
     }
 
     /// A municipality's appendix.
-    pub fn bilag(&self, v: &MunicipalityView, charts: &ChartSet) -> anyhow::Result<Vec<u8>> {
+    pub fn bilag(&self, v: &MunicipalityView, charts: ChartSet) -> anyhow::Result<Vec<u8>> {
         self.compile(
             "bilag.typ",
-            &Input { v, charts },
+            v,
+            DocFiles::new(charts),
             &format!("bilag-{}", v.kommunekode),
         )
     }
 
     /// The national ranking list.
-    pub fn rangliste(&self, v: &IndexView, charts: &ChartSet) -> anyhow::Result<Vec<u8>> {
-        self.compile("rangliste.typ", &Input { v, charts }, "rangliste")
+    pub fn rangliste(&self, v: &IndexView, charts: ChartSet) -> anyhow::Result<Vec<u8>> {
+        self.compile("rangliste.typ", v, DocFiles::new(charts), "rangliste")
     }
 
-    fn compile<T: Serialize>(&self, main: &str, input: &T, ident: &str) -> anyhow::Result<Vec<u8>> {
-        let json = serde_json::to_value(input)?;
-        let mut inputs = Dict::new();
-        let data: Dict = serde_json::from_value(json)
-            .map_err(|e| anyhow::anyhow!("view model for Typst: {e}"))?;
-        for (k, v) in data {
-            inputs.insert(k, v);
-        }
+    fn compile<V: Serialize>(
+        &self,
+        main: &str,
+        v: &V,
+        files: DocFiles,
+        ident: &str,
+    ) -> anyhow::Result<Vec<u8>> {
+        let input = Input {
+            v,
+            charts: &files.charts,
+        };
+        let mut files = files.files;
+        files.insert(
+            DATA_FILE[1..].to_string(),
+            Bytes::new(serde_json::to_vec(&input)?),
+        );
         let inner = self
             .engine
             .world_builder(main)
             .build()
             .map_err(|e| anyhow::anyhow!("Typst: {e}"))?;
         let world = A11yWorld {
-            library: LazyHash::new(
-                Library::builder()
-                    .with_inputs(inputs)
-                    .with_features([Feature::A11yExtras].into_iter().collect())
-                    .build(),
-            ),
+            library: &self.library,
             inner,
+            files,
         };
         let warned = typst::compile::<PagedDocument>(&world);
         let doc = warned.output.map_err(|diags| diagnostics(&world, &diags))?;
@@ -184,15 +243,18 @@ impl Pdf {
 }
 
 /// typst-as-lib's world with Typst's `a11y-extras` feature on, so templates can mark row
-/// headers (`pdf.header-cell`) for the tagged PDF; everything else is delegated.
+/// headers (`pdf.header-cell`) for the tagged PDF, and the document's chart files; everything
+/// else is delegated.
 struct A11yWorld<'a> {
     inner: typst_as_lib::TypstWorld<'a>,
-    library: LazyHash<Library>,
+    library: &'a LazyHash<Library>,
+    /// Chart files by path without the leading slash (see [`DocFiles`]).
+    files: HashMap<String, Bytes>,
 }
 
 impl World for A11yWorld<'_> {
     fn library(&self) -> &LazyHash<Library> {
-        &self.library
+        self.library
     }
     fn book(&self) -> &LazyHash<FontBook> {
         self.inner.book()
@@ -204,6 +266,16 @@ impl World for A11yWorld<'_> {
         self.inner.source(id)
     }
     fn file(&self, id: FileId) -> FileResult<Bytes> {
+        let path = id.get();
+        if matches!(path.root(), VirtualRoot::Project) {
+            let rel = path.vpath().get_without_slash();
+            if let Some(bytes) = self.files.get(rel) {
+                return Ok(bytes.clone());
+            }
+            if rel.starts_with("charts/") {
+                return Err(FileError::NotFound(rel.into()));
+            }
+        }
         self.inner.file(id)
     }
     fn font(&self, index: usize) -> Option<Font> {
@@ -235,8 +307,35 @@ fn diagnostics(world: &dyn World, diags: &[SourceDiagnostic]) -> anyhow::Error {
             for h in &d.hints {
                 s.push_str(&format!(" (hint: {})", h.v));
             }
+            if reads_sys_inputs(world, d) {
+                s.push_str(&format!(
+                    " (hint: templates read their data with json(\"{DATA_FILE}\"), not sys.inputs; see the README's PDFs section)"
+                ));
+            }
             s
         })
         .collect();
     input_error(format!("PDF template error: {}", lines.join("; ")))
+}
+
+/// Whether the code a diagnostic points at reads `sys.inputs`, as templates written before the
+/// data moved to [`DATA_FILE`] do.
+fn reads_sys_inputs(world: &dyn World, d: &SourceDiagnostic) -> bool {
+    let Some(source) = d.span.id().and_then(|id| world.source(id).ok()) else {
+        return false;
+    };
+    // The span is often just the field read (`v` of `sys.inputs.v`): look at its whole line.
+    let text = source.text();
+    let Some(r) = world.range(d.span) else {
+        return false;
+    };
+    let start = text
+        .get(..r.start)
+        .map_or(0, |t| t.rfind('\n').map_or(0, |i| i + 1));
+    let end = text
+        .get(r.end..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| r.end + i);
+    text.get(start..end)
+        .is_some_and(|line| line.contains("sys.inputs"))
 }

@@ -138,3 +138,45 @@ fn appendix_chart_bases_are_shared_and_overlays_name_the_municipality() {
         );
     }
 }
+
+/// An overridden appendix template gets its data from `/data.json` and its charts as SVG files
+/// by path; one written for `sys.inputs` fails with exit 2, the line, and a hint saying where
+/// the data went.
+#[test]
+fn an_overridden_appendix_reads_its_data_file_and_an_old_one_gets_a_hint() {
+    let p = Project::new();
+    let dir = p.dir.path().join("tpl");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        p.config(),
+        format!("{CONFIG}\n[output]\ntemplates-dir = \"tpl\"\n"),
+    )
+    .unwrap();
+    let out = p.dir.path().join("site");
+    std::fs::write(
+        dir.join("bilag.typ"),
+        "#let data = json(\"/data.json\")\n#let c = data.charts.values().first()\n\
+         #set document(title: \"Lokal \" + data.v.kommune)\n#set text(lang: \"da\")\n\
+         = Lokal udgave: #data.v.kommune\n#image(c.bars, width: 50%, alt: c.bars_alt)\n",
+    )
+    .unwrap();
+    let o = p.build(&out, &["--format", "pdf"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = folded(&pdftotext(&out.join("pdf/103.pdf")));
+    assert!(text.contains("Lokal udgave: Gamma"), "{text}");
+
+    std::fs::write(
+        dir.join("bilag.typ"),
+        "// Written for an older kommunebench.\n#let v = sys.inputs.v\n= #v.kommune\n",
+    )
+    .unwrap();
+    let o = p.build(&out, &["--format", "pdf"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("bilag.typ:2:") && err.contains("json(\"/data.json\"), not sys.inputs"),
+        "{err}"
+    );
+    // The site of the successful build is still there.
+    assert!(out.join("pdf/103.pdf").is_file());
+}

@@ -63,6 +63,39 @@ pub struct GroupCharts {
     pub map_alt: String,
 }
 
+/// A field of [`GroupCharts`] by the name the templates know it by.
+pub type Part = (&'static str, String);
+
+impl GroupCharts {
+    /// Every SVG part, then every text alternative.
+    pub fn into_parts(self) -> ([Part; 13], [Part; 5]) {
+        (
+            [
+                ("bars", self.bars),
+                ("scatter", self.scatter),
+                ("trend", self.trend),
+                ("funnel", self.funnel),
+                ("map", self.map),
+                ("bars_base", self.bars_base),
+                ("scatter_base", self.scatter_base),
+                ("funnel_base", self.funnel_base),
+                ("map_base", self.map_base),
+                ("bars_focus", self.bars_focus),
+                ("scatter_focus", self.scatter_focus),
+                ("funnel_focus", self.funnel_focus),
+                ("map_focus", self.map_focus),
+            ],
+            [
+                ("bars_alt", self.bars_alt),
+                ("scatter_alt", self.scatter_alt),
+                ("trend_alt", self.trend_alt),
+                ("funnel_alt", self.funnel_alt),
+                ("map_alt", self.map_alt),
+            ],
+        )
+    }
+}
+
 /// Which part of a chart to draw.
 ///
 /// The appendices draw a chart as a base plus a focus overlay because Typst memoizes a parsed
@@ -459,6 +492,27 @@ mod contrast {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn into_parts_names_every_field_once() {
+        // The PDF templates find each part by these names: a field left out would vanish.
+        let fields = match serde_json::to_value(GroupCharts::default()) {
+            Ok(serde_json::Value::Object(m)) => m.keys().cloned().collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        };
+        let (svgs, alts) = GroupCharts::default().into_parts();
+        let mut parts: Vec<String> = svgs
+            .iter()
+            .chain(alts.iter())
+            .map(|(n, _)| n.to_string())
+            .collect();
+        parts.sort();
+        let mut fields = fields;
+        fields.sort();
+        assert_eq!(parts, fields);
+        assert!(alts.iter().all(|(n, _)| n.ends_with("_alt")));
+        assert!(svgs.iter().all(|(n, _)| !n.ends_with("_alt")));
+    }
 
     #[test]
     fn an_annotation_goes_where_it_covers_the_fewest_dots() {
