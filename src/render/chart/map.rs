@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::Deserialize;
 
@@ -122,12 +122,39 @@ fn path(shape: &Shape, f: &Frame) -> String {
     d
 }
 
-/// Draws the map, or one [`Layer`] of it.
-pub fn gap_map(c: &MapChart, layer: Layer) -> anyhow::Result<String> {
-    let (width, height) = c.frame.size;
-    let (width, height) = (f64::from(width), f64::from(height));
-    let legend_w = 190.0;
-    let pad = 8.0;
+/// Width of the legend beside the map, and the padding around both.
+const LEGEND_W: f64 = 190.0;
+const PAD: f64 = 8.0;
+
+/// The map laid out on a canvas of one size: every shape's path (in [`shapes`]' order) and
+/// Bornholm's box.
+struct Projection {
+    paths: Vec<String>,
+    /// Bornholm's box: x, y, width, height.
+    inset: (f64, f64, f64, f64),
+}
+
+/// The projection for a canvas size, made once per size: writing the 98 outlines' points is
+/// most of the cost of a map, and every appendix draws one on the same canvas.
+fn projection(size: (u32, u32)) -> Arc<Projection> {
+    type Made = Vec<((u32, u32), Arc<Projection>)>;
+    static MADE: Mutex<Made> = Mutex::new(Vec::new());
+    let mut made = MADE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, p)) = made.iter().find(|(s, _)| *s == size) {
+        return Arc::clone(p);
+    }
+    let p = Arc::new(project(size));
+    // Two sizes are used (screen, print); the bound only guards against a caller with many.
+    if made.len() >= 8 {
+        made.clear();
+    }
+    made.push((size, Arc::clone(&p)));
+    p
+}
+
+fn project(size: (u32, u32)) -> Projection {
+    let (width, height) = (f64::from(size.0), f64::from(size.1));
+    let (legend_w, pad) = (LEGEND_W, PAD);
     let all = shapes();
     let main = bbox(all.iter().filter(|s| s.code != BORNHOLM));
     let born = bbox(all.iter().filter(|s| s.code == BORNHOLM));
@@ -149,6 +176,30 @@ pub fn gap_map(c: &MapChart, layer: Layer) -> anyhow::Result<String> {
         dx: box_x + 6.0 - born.0 * scale,
         dy: box_y + 6.0 - born.1 * scale,
     };
+    let paths = all
+        .iter()
+        .map(|s| {
+            let f = if s.code == BORNHOLM {
+                &born_frame
+            } else {
+                &main_frame
+            };
+            path(s, f)
+        })
+        .collect();
+    Projection {
+        paths,
+        inset: (box_x, box_y, bw + 12.0, bh + 12.0),
+    }
+}
+
+/// Draws the map, or one [`Layer`] of it.
+pub fn gap_map(c: &MapChart, layer: Layer) -> anyhow::Result<String> {
+    let (width, height) = c.frame.size;
+    let (width, height) = (f64::from(width), f64::from(height));
+    let (legend_w, pad) = (LEGEND_W, PAD);
+    let all = shapes();
+    let proj = projection(c.frame.size);
     let by_code: BTreeMap<u16, &crate::report::charts::MapDatum> =
         c.data.iter().map(|d| (d.code, d)).collect();
     // Classes from the 90th percentile of |gap|, so a few outliers do not wash out the rest.
@@ -174,18 +225,11 @@ pub fn gap_map(c: &MapChart, layer: Layer) -> anyhow::Result<String> {
         let _ = write!(
             body,
             r##"<rect width="{width}" height="{height}" fill="#ffffff"/><rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="none" stroke="{BORDER}" stroke-width="0.8"/>"##,
-            box_x,
-            box_y,
-            bw + 12.0,
-            bh + 12.0
+            proj.inset.0, proj.inset.1, proj.inset.2, proj.inset.3
         );
     }
-    let draw = |s: &Shape, stroke: &str, w: f64, out: &mut String| {
-        let f = if s.code == BORNHOLM {
-            &born_frame
-        } else {
-            &main_frame
-        };
+    let draw = |i: usize, stroke: &str, w: f64, out: &mut String| {
+        let s = &all[i];
         let (fill, title) = match by_code.get(&s.code) {
             Some(d) => (
                 PALETTE[class(d.gap_pp, step)],
@@ -201,25 +245,28 @@ pub fn gap_map(c: &MapChart, layer: Layer) -> anyhow::Result<String> {
         let _ = write!(
             out,
             r#"<path d="{}" fill="{fill}" stroke="{stroke}" stroke-width="{w}" stroke-linejoin="round"><title>{}</title></path>"#,
-            path(s, f),
+            proj.paths[i],
             xml_escape(&title)
         );
     };
     if layer.shared() {
-        for s in all {
-            draw(s, BORDER, 0.5, &mut body);
+        for i in 0..all.len() {
+            draw(i, BORDER, 0.5, &mut body);
         }
     }
     if layer.highlight() {
         // Peers, then the focus municipality, on top so their outlines are whole.
         // Each outline is black on a white halo, so it stands out from dark and light fills alike.
-        for s in all.iter().filter(|s| c.peers.contains(&s.code)) {
-            draw(s, HALO, 3.2, &mut body);
-            draw(s, FOCUS_LINE, 1.4, &mut body);
+        let marked = |keep: &dyn Fn(u16) -> bool| -> Vec<usize> {
+            (0..all.len()).filter(|&i| keep(all[i].code)).collect()
+        };
+        for i in marked(&|code| c.peers.contains(&code)) {
+            draw(i, HALO, 3.2, &mut body);
+            draw(i, FOCUS_LINE, 1.4, &mut body);
         }
-        for s in all.iter().filter(|s| Some(s.code) == c.focus) {
-            draw(s, HALO, 5.5, &mut body);
-            draw(s, FOCUS_LINE, 2.6, &mut body);
+        for i in marked(&|code| Some(code) == c.focus) {
+            draw(i, HALO, 5.5, &mut body);
+            draw(i, FOCUS_LINE, 2.6, &mut body);
         }
     }
 
