@@ -147,6 +147,7 @@ fn draw_shared(chart: &mut Chart, data: &[BarDatum], n: usize, layer: Layer) -> 
     chart
         .configure_mesh()
         .disable_x_mesh()
+        .max_light_lines(0)
         .light_line_style(WHITE)
         .bold_line_style(RGBColor(0xE6, 0xE6, 0xE6))
         .x_desc("Placering (1 = bedst)")

@@ -52,6 +52,7 @@ pub fn gap_funnel(c: &FunnelChart, layer: Layer) -> anyhow::Result<String> {
         if layer.shared() {
             chart
                 .configure_mesh()
+                .max_light_lines(0)
                 .light_line_style(WHITE)
                 .bold_line_style(RGBColor(0xE6, 0xE6, 0xE6))
                 .x_desc("Befolkning 16–66 år (logaritmisk akse)")

@@ -5,6 +5,7 @@
 //! embedded fonts) find the same font.
 
 mod bars;
+mod compact;
 mod funnel;
 mod map;
 mod scatter;
@@ -304,6 +305,7 @@ pub(crate) use super::xml_escape;
 
 /// Adds `role="img"`, `<title>` and `<desc>` to plotters' SVG, with ids unique under `id`.
 pub(crate) fn finish_svg(svg: String, id: &str, title: &str, desc: &str) -> String {
+    let svg = compact::compact(&svg);
     let Some(start) = svg.find("<svg") else {
         return svg;
     };

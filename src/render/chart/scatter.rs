@@ -52,6 +52,7 @@ pub fn expected_vs_actual(c: &ScatterChart, layer: Layer) -> anyhow::Result<Stri
         if layer.shared() {
             chart
                 .configure_mesh()
+                .max_light_lines(0)
                 .light_line_style(WHITE)
                 .bold_line_style(RGBColor(0xE6, 0xE6, 0xE6))
                 .x_desc("Forventet andel, pct. af de 16–66-årige")

@@ -39,6 +39,7 @@ pub fn gap_trend(c: &TrendChart) -> anyhow::Result<String> {
         chart
             .configure_mesh()
             .disable_x_mesh()
+            .max_light_lines(0)
             .light_line_style(WHITE)
             .bold_line_style(RGBColor(0xE6, 0xE6, 0xE6))
             .y_desc("Forskel, procentpoint")

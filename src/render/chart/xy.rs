@@ -59,6 +59,7 @@ pub fn xy(c: &XyChart) -> anyhow::Result<String> {
             .map_err(err("xy"))?;
         chart
             .configure_mesh()
+            .max_light_lines(0)
             .light_line_style(WHITE)
             .bold_line_style(RGBColor(0xE6, 0xE6, 0xE6))
             .x_desc(c.x_desc.as_str())
