@@ -9,7 +9,7 @@ use crate::bail_input;
 use crate::cli::Format;
 use crate::config::Config;
 use crate::keys::Kommunekode;
-use crate::render::{self, Files, RenderContext, Renderer};
+use crate::render::{self, Emit, Files, RenderContext, Renderer};
 use crate::report::ViewBuilder;
 use crate::site::{self, Site};
 use crate::templates::Templates;
@@ -68,6 +68,28 @@ pub fn render(
     timings: &mut Timings,
     progress: &dyn crate::progress::Progress,
 ) -> anyhow::Result<Site> {
+    let site = std::sync::Mutex::new(Site::default());
+    render_into(p, kommune, format, timings, progress, &|files| {
+        let mut site = site.lock().unwrap_or_else(|e| e.into_inner());
+        for (path, bytes) in files {
+            site.add(path, bytes);
+        }
+        Ok(())
+    })?;
+    Ok(site.into_inner().unwrap_or_else(|e| e.into_inner()))
+}
+
+/// Renders the whole site, handing files to `sink` as soon as they are done — each appendix
+/// as it is written, the other outputs when their renderer finishes — so they can be written
+/// while the rest is still being laid out.
+pub fn render_into(
+    p: &Project,
+    kommune: Option<u16>,
+    format: Format,
+    timings: &mut Timings,
+    progress: &dyn crate::progress::Progress,
+    sink: &Emit,
+) -> anyhow::Result<()> {
     let cfg = &p.config;
     let res = &p.results;
     let templates = Templates::load(cfg.templates_dir.as_deref())?;
@@ -108,12 +130,12 @@ pub fn render(
     timings.views = t.elapsed().as_secs_f64();
     let (beside, in_turn): (Vec<_>, Vec<_>) =
         renderers(format).into_iter().partition(|r| r.beside());
-    let run = |r: &dyn Renderer| -> anyhow::Result<(Files, f64)> {
+    let run = |r: &dyn Renderer| -> anyhow::Result<f64> {
         let t = Instant::now();
-        let files = r.render(&ctx)?;
-        Ok((files, t.elapsed().as_secs_f64()))
+        r.render_to(&ctx, sink)?;
+        Ok(t.elapsed().as_secs_f64())
     };
-    let mut outputs = Vec::new();
+    let mut beside_done = Vec::new();
     std::thread::scope(|s| -> anyhow::Result<()> {
         let beside: Vec<_> = beside
             .iter()
@@ -121,29 +143,32 @@ pub fn render(
             .collect();
         for r in &in_turn {
             progress.stage(r.name(), r.steps(&ctx));
-            let (files, secs) = run(r.as_ref())?;
+            let secs = run(r.as_ref())?;
             progress.done(secs);
-            outputs.push((r.name(), files, secs));
+            timings.renderers.push((r.name(), secs));
         }
         for (name, handle) in beside {
-            let (files, secs) = handle
+            let secs = handle
                 .join()
                 .map_err(|_| anyhow::anyhow!("the {name} renderer stopped unexpectedly"))??;
             progress.stage(name, 1);
             progress.tick();
             progress.done(secs);
-            outputs.push((name, files, secs));
+            beside_done.push((name, secs));
         }
         Ok(())
     })?;
-    let mut site = Site::default();
-    for (name, files, secs) in outputs {
-        for (path, bytes) in files {
-            site.add(path, bytes);
-        }
-        timings.renderers.push((name, secs));
-    }
-    Ok(site)
+    timings.renderers.extend(beside_done);
+    Ok(())
+}
+
+/// What a build wrote, for its summary line.
+#[derive(Debug, Default)]
+struct Written {
+    files: usize,
+    bytes: usize,
+    pages: usize,
+    pdfs: usize,
 }
 
 /// `kommunebench build`: load, compute, render, write atomically; returns a summary line.
@@ -160,12 +185,13 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<String> {
     timings.load = start.elapsed().as_secs_f64();
     progress.tick();
     progress.done(timings.load);
-    let site = render(&p, opts.kommune, opts.format, &mut timings, &progress)?;
-    let t = Instant::now();
-    target.write(&site)?;
-    timings.write = t.elapsed().as_secs_f64();
-    let pages = site.files().keys().filter(|k| k.ends_with(".html")).count();
-    let pdfs = site.files().keys().filter(|k| k.ends_with(".pdf")).count();
+    let written = write_while_rendering(&target, &p, opts, &mut timings, &progress)?;
+    let Written {
+        files,
+        bytes,
+        pages,
+        pdfs,
+    } = written;
     let stages: Vec<String> = std::iter::once(format!("load {:.2}", timings.load))
         .chain(std::iter::once(format!("views {:.2}", timings.views)))
         .chain(timings.renderers.iter().map(|(n, s)| format!("{n} {s:.2}")))
@@ -174,11 +200,68 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<String> {
     Ok(format!(
         "built {} ({} files, {:.1} MB: {pages} HTML pages, {pdfs} PDFs) for {} in {:.2} s ({}); input hash {}",
         opts.out.display(),
-        site.len() + 1,
-        site.bytes() as f64 / 1e6,
+        files + 1,
+        bytes as f64 / 1e6,
         p.results.current,
         start.elapsed().as_secs_f64(),
         stages.join(", "),
         p.manifest.short_hash()
     ))
+}
+
+/// Renders into a staging folder that a writer thread fills as each renderer finishes (its
+/// writes and fsyncs wait on the disk while the PDFs are still being laid out), then swaps it
+/// in. `timings.write` is the wait after the rendering.
+fn write_while_rendering(
+    target: &site::Target,
+    p: &Project,
+    opts: &BuildOptions,
+    timings: &mut Timings,
+    progress: &dyn crate::progress::Progress,
+) -> anyhow::Result<Written> {
+    let staging = target.stage()?;
+    let (tx, rx) = std::sync::mpsc::channel::<Files>();
+    let written = std::sync::Mutex::new(Written::default());
+    let (rendered, wrote) = std::thread::scope(|s| {
+        let writer = s.spawn(|| -> anyhow::Result<()> {
+            let mut seen = std::collections::HashSet::new();
+            for files in rx {
+                for (path, bytes) in &files {
+                    // Two renderers writing one file would make the result depend on timing.
+                    if !seen.insert(path.clone()) {
+                        anyhow::bail!("internal error: {path} was rendered twice");
+                    }
+                    staging.put(path, bytes)?;
+                }
+            }
+            Ok(())
+        });
+        let rendered = render_into(p, opts.kommune, opts.format, timings, progress, &|files| {
+            let mut written = written.lock().unwrap_or_else(|e| e.into_inner());
+            for (path, bytes) in &files {
+                written.files += 1;
+                written.bytes += bytes.len();
+                written.pages += usize::from(path.ends_with(".html"));
+                written.pdfs += usize::from(path.ends_with(".pdf"));
+            }
+            drop(written);
+            // A writer that stopped has its own error, reported below.
+            tx.send(files)
+                .map_err(|_| anyhow::anyhow!("the site writer stopped"))
+        });
+        drop(tx);
+        let t = Instant::now();
+        let wrote = writer
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the site writer stopped unexpectedly")));
+        timings.write = t.elapsed().as_secs_f64();
+        (rendered, wrote)
+    });
+    // The writer's error (a full disk) explains a renderer's "writer stopped".
+    wrote?;
+    rendered?;
+    let t = Instant::now();
+    target.commit(staging)?;
+    timings.write += t.elapsed().as_secs_f64();
+    Ok(written.into_inner().unwrap_or_else(|e| e.into_inner()))
 }

@@ -1,15 +1,17 @@
 //! The only module that writes the output folder, and it never leaves the user without a site.
 //!
-//! Everything is rendered in memory first. [`Target::prepare`] runs before any work: it refuses
-//! an `--out` that would destroy the inputs, resolves a symlinked `--out` to its target, takes
-//! a lock so two builds cannot write one folder, and cleans up what an interrupted build left.
-//! [`Target::write`] then writes a staging folder beside the target, fsyncs it, and swaps it in:
-//! on Linux with one atomic `renameat2(RENAME_EXCHANGE)`, so at every instant the folder holds
-//! either the old site or the new one.
+//! [`Target::prepare`] runs before any work: it refuses an `--out` that would destroy the
+//! inputs, resolves a symlinked `--out` to its target, takes a lock so two builds cannot write
+//! one folder, and cleans up what an interrupted build left. The new site goes into a
+//! [`Staging`] folder beside the target — file by file while the rest is still being rendered —
+//! is fsynced, and [`Target::commit`] swaps it in: on Linux with one atomic
+//! `renameat2(RENAME_EXCHANGE)`, so at every instant the folder holds either the old site or the
+//! new one. A build that fails leaves the old site as it was and its staging folder removed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::Context;
 
@@ -232,17 +234,37 @@ impl Target {
 
     /// Writes the site into a staging folder and swaps it in.
     pub fn write(&self, site: &Site) -> anyhow::Result<()> {
-        let staging = self.sibling(&format!("staging-{}", std::process::id()));
-        remove_tree(&staging);
-        if let Err(e) = write_into(site, &staging) {
-            remove_tree(&staging);
-            return Err(e);
+        let staging = self.stage()?;
+        for (rel, bytes) in &site.files {
+            staging.put(rel, bytes)?;
         }
+        self.commit(staging)
+    }
+
+    /// An empty staging folder beside the target (with the marker), to be filled and then
+    /// [committed](Target::commit).
+    pub fn stage(&self) -> anyhow::Result<Staging> {
+        let dir = self.sibling(&format!("staging-{}", std::process::id()));
+        remove_tree(&dir);
+        fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let staging = Staging {
+            dirs: Mutex::new(BTreeSet::from([dir.clone()])),
+            dir,
+            committed: false,
+        };
+        staging.put(
+            MARKER,
+            b"This folder was written by kommunebench and is replaced by each build.\n",
+        )?;
+        Ok(staging)
+    }
+
+    /// Makes the staging folder's entries durable and swaps it in for the target.
+    pub fn commit(&self, mut staging: Staging) -> anyhow::Result<()> {
+        staging.sync_dirs()?;
         failpoint("after-staging");
-        if let Err(e) = self.swap(&staging) {
-            remove_tree(&staging);
-            return Err(e);
-        }
+        self.swap(&staging.dir)?;
+        staging.committed = true;
         Ok(())
     }
 
@@ -351,31 +373,57 @@ fn exchange(_a: &Path, _b: &Path) -> anyhow::Result<bool> {
     Ok(false)
 }
 
-fn write_into(site: &Site, dir: &Path) -> anyhow::Result<()> {
-    fs::create_dir(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    write_synced(
-        &dir.join(MARKER),
-        b"This folder was written by kommunebench and is replaced by each build.\n",
-    )?;
-    let mut dirs = vec![dir.to_path_buf()];
-    for (rel, bytes) in &site.files {
-        let path = dir.join(rel);
+/// A new site's folder beside the target, being filled. Files can be put from any thread, each
+/// written and fsynced at once (so a build writes while it still renders); dropped without
+/// [`Target::commit`] — an error, a panic — the folder is removed.
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    /// Every folder made, to be fsynced before the swap.
+    dirs: Mutex<BTreeSet<PathBuf>>,
+    committed: bool,
+}
+
+impl Staging {
+    /// Writes the file at `rel` (a relative path with `/`), making its folders.
+    pub fn put(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
             if !parent.exists() {
+                // Tolerates another thread making the same folder at the same time.
                 fs::create_dir_all(parent)
                     .with_context(|| format!("cannot create {}", parent.display()))?;
-                dirs.push(parent.to_path_buf());
+            }
+            let mut dirs = self.dirs.lock().unwrap_or_else(|e| e.into_inner());
+            let mut d = parent;
+            while d.starts_with(&self.dir) && dirs.insert(d.to_path_buf()) {
+                match d.parent() {
+                    Some(up) => d = up,
+                    None => break,
+                }
             }
         }
-        write_synced(&path, bytes)?;
+        write_synced(&path, bytes)
     }
-    // The folders' entries reach the disk before the swap makes them visible.
-    for d in dirs.iter().rev() {
-        File::open(d)
-            .and_then(|f| f.sync_all())
-            .with_context(|| format!("cannot sync {}", d.display()))?;
+
+    /// The folders' entries reach the disk before the swap makes them visible (deepest first).
+    fn sync_dirs(&self) -> anyhow::Result<()> {
+        let dirs = self.dirs.lock().unwrap_or_else(|e| e.into_inner());
+        for d in dirs.iter().rev() {
+            File::open(d)
+                .and_then(|f| f.sync_all())
+                .with_context(|| format!("cannot sync {}", d.display()))?;
+        }
+        Ok(())
     }
-    Ok(())
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            remove_tree(&self.dir);
+        }
+    }
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {

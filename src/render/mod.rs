@@ -26,6 +26,9 @@ pub(crate) fn xml_escape(s: &str) -> String {
 /// Files a renderer produced: path relative to the site root (with `/`) → bytes.
 pub type Files = Vec<(String, Vec<u8>)>;
 
+/// Where a renderer hands finished files (from any of its threads).
+pub type Emit<'a> = dyn Fn(Files) -> anyhow::Result<()> + Sync + 'a;
+
 /// Everything a renderer may read, built once per build.
 pub struct RenderContext<'a> {
     /// The checked config.
@@ -54,6 +57,11 @@ pub trait Renderer: Sync {
     fn name(&self) -> &'static str;
     /// The files of this output.
     fn render(&self, ctx: &RenderContext) -> anyhow::Result<Files>;
+    /// The files of this output, handed to `emit` as they are done — by default all at once;
+    /// a renderer of many slow documents hands over each, so they can be written meanwhile.
+    fn render_to(&self, ctx: &RenderContext, emit: &Emit) -> anyhow::Result<()> {
+        emit(self.render(ctx)?)
+    }
     /// How many steps it reports (one per document; 1 by default).
     fn steps(&self, _ctx: &RenderContext) -> usize {
         1

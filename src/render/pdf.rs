@@ -19,7 +19,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
 use super::chart::{self, ChartSet, FONT_BOLD, FONT_REGULAR};
-use super::{Files, RenderContext, Renderer};
+use super::{Emit, Files, RenderContext, Renderer};
 use crate::error::input_error;
 use crate::report::charts::{plan, Medium};
 use crate::report::{IndexView, MunicipalityView};
@@ -39,12 +39,27 @@ impl Renderer for PdfReports {
     }
 
     fn render(&self, ctx: &RenderContext) -> anyhow::Result<Files> {
+        let files = Mutex::new(Files::new());
+        self.render_to(ctx, &|mut docs| {
+            files
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .append(&mut docs);
+            Ok(())
+        })?;
+        let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(files)
+    }
+
+    /// Each document is handed over as soon as it is written.
+    fn render_to(&self, ctx: &RenderContext, emit: &Emit) -> anyhow::Result<()> {
         let pdf = Pdf::new(ctx.templates);
         let (cfg, res) = (ctx.config, ctx.results);
         // The national list is the longest document; it is job 0, so it starts first.
         let national = usize::from(ctx.whole);
         let jobs = ctx.municipalities.len() + national;
-        let docs = run_on_plain_threads(jobs, |i| {
+        run_on_plain_threads(jobs, |i| {
             let doc = if i < national {
                 let charts = chart::draw(&plan(cfg, res, None, Medium::Screen))?;
                 (
@@ -65,9 +80,9 @@ impl Renderer for PdfReports {
             if i % EVICT_EVERY == 0 {
                 typst::comemo::evict(MEMO_MAX_AGE);
             }
-            Ok(doc)
+            emit(vec![doc])
         })?;
-        Ok(docs)
+        Ok(())
     }
 }
 

@@ -177,6 +177,13 @@ fn an_overridden_appendix_reads_its_data_file_and_an_old_one_gets_a_hint() {
         err.contains("bilag.typ:2:") && err.contains("json(\"/data.json\"), not sys.inputs"),
         "{err}"
     );
-    // The site of the successful build is still there.
+    // The site of the successful build is still there, and what the failed one had already
+    // written (its data files, the appendices before the error) is gone with its staging folder.
     assert!(out.join("pdf/103.pdf").is_file());
+    let left: Vec<_> = std::fs::read_dir(p.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }
