@@ -189,20 +189,48 @@ fn watched(config: &Path, last: &[PathBuf]) -> Vec<PathBuf> {
                 out.push(p);
             }
         }
-        // A config that does not load names no files: the last good one's stay watched, and
-        // so does everything in the config's folder, so that mending what it names (a
-        // templates folder made, an input put there) brings the site back.
+        // A config that does not load names no files for sure: the last good one's stay
+        // watched, so does everything in the config's folder, and so does every path its text
+        // still names (watched from its folder while it is missing), so that mending what it
+        // names (a templates folder made, an input put in place) brings the site back.
         Err(_) => {
-            out.extend(last.iter().cloned());
-            out.push(match config.parent() {
+            let dir = match config.parent() {
                 Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
                 _ => PathBuf::from("."),
-            });
+            };
+            out.extend(last.iter().cloned());
+            out.extend(named_paths(config).into_iter().map(|p| dir.join(p)));
+            out.push(dir);
         }
     }
     out.sort();
     out.dedup();
     out
+}
+
+/// The paths a config's text names (the municipality list, the inputs, the templates folder),
+/// as written, read leniently from a config that does not load; none if it is not TOML.
+fn named_paths(config: &Path) -> Vec<PathBuf> {
+    let Some(v) = std::fs::read_to_string(config)
+        .ok()
+        .and_then(|t| toml::from_str::<toml::Value>(&t).ok())
+    else {
+        return Vec::new();
+    };
+    let at = |table: &str, key: &str| v.get(table).and_then(|t| t.get(key)).cloned();
+    let inputs = v
+        .get("data")
+        .and_then(|d| d.get("inputs"))
+        .and_then(toml::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i.get("path").cloned());
+    [at("data", "municipalities"), at("output", "templates-dir")]
+        .into_iter()
+        .flatten()
+        .chain(inputs)
+        .filter_map(|p| p.as_str().map(PathBuf::from))
+        .collect()
 }
 
 fn stamps(paths: &[PathBuf]) -> Vec<Option<SystemTime>> {

@@ -195,4 +195,26 @@ fn serve_rebuilds_on_edit_shows_errors_and_recovers() {
         |s, b| s == 200 && b.contains("from the templates folder"),
     );
     assert!(!get(&addr, "/index.html").1.contains("role=\"alert\""));
+
+    // The same for a templates folder elsewhere than the config's folder: the broken config's
+    // text still names it, so its parent folder is watched.
+    let elsewhere = p.dir.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let with_templates = format!("{edited}\n[output]\ntemplates-dir = \"elsewhere/tpl2\"\n");
+    std::fs::write(p.config(), with_templates).unwrap();
+    wait_for(&addr, "/index.html", Duration::from_secs(5), |_, b| {
+        b.contains("role=\"alert\"") && b.contains("tpl2")
+    });
+    std::fs::create_dir(elsewhere.join("tpl2")).unwrap();
+    std::fs::write(
+        elsewhere.join("tpl2/style.css"),
+        "/* from the other templates folder */\n",
+    )
+    .unwrap();
+    wait_for(
+        &addr,
+        "/assets/style.css",
+        Duration::from_secs(5),
+        |s, b| s == 200 && b.contains("from the other templates folder"),
+    );
 }
