@@ -209,9 +209,9 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<String> {
     ))
 }
 
-/// Renders into a staging folder that a writer thread fills as each renderer finishes (its
-/// writes and fsyncs wait on the disk while the PDFs are still being laid out), then swaps it
-/// in. `timings.write` is the wait after the rendering.
+/// Renders into a staging folder that a writer thread fills as files are done (its writes and
+/// fsyncs wait on the disk while the PDFs are still being laid out), then swaps it in.
+/// `timings.write` is the wait after the rendering.
 fn write_while_rendering(
     target: &site::Target,
     p: &Project,
