@@ -5,14 +5,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
 
 use serde::Serialize;
 use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
-use typst::foundations::{Bytes, Datetime, Duration, Smart};
+use typst::foundations::{Bytes, Datetime, Duration, Label, Smart, Value};
+use typst::introspection::Introspector;
 use typst::syntax::{FileId, Source, VirtualRoot};
 use typst::text::{Font, FontBook};
-use typst::utils::LazyHash;
+use typst::utils::{LazyHash, PicoStr};
 use typst::{Feature, Library, LibraryExt, World, WorldExt};
 use typst_as_lib::TypstEngine;
 use typst_layout::PagedDocument;
@@ -59,6 +60,11 @@ impl Renderer for PdfReports {
         // The national list is the longest document; it is job 0, so it starts first.
         let national = usize::from(ctx.whole);
         let jobs = ctx.municipalities.len() + national;
+        // The first appendix tries page numbers as plain text (one layout pass instead of two,
+        // see `Numbering`); the others follow what it ended up with — each still falls back on
+        // its own if it runs over. They wait for it rather than guess, so every file is the
+        // same whichever thread got where first.
+        let numbering = Latch::default();
         run_on_plain_threads(jobs, |i| {
             let doc = if i < national {
                 let charts = chart::draw(&plan(cfg, res, None, Medium::Screen))?;
@@ -68,8 +74,21 @@ impl Renderer for PdfReports {
                 )
             } else {
                 let (code, view) = &ctx.municipalities[i - national];
-                let charts = chart::draw_layered(&plan(cfg, res, Some(*code), Medium::Print))?;
-                (format!("pdf/{code}.pdf"), pdf.bilag(view, charts)?)
+                let bilag = |numbers| {
+                    let charts = chart::draw_layered(&plan(cfg, res, Some(*code), Medium::Print))?;
+                    pdf.bilag(view, charts, numbers)
+                };
+                let (bytes, _) = if i == national {
+                    // Decided whatever happens (an error, a panic), or the others would wait
+                    // for ever.
+                    let _decided = SetOnDrop(&numbering);
+                    let laid = bilag(Numbering::Fixed)?;
+                    numbering.set(laid.1);
+                    laid
+                } else {
+                    bilag(numbering.wait())?
+                };
+                (format!("pdf/{code}.pdf"), bytes)
             };
             ctx.progress.tick();
             // Typst's memo (process-wide) would otherwise keep every appendix's layouts, most
@@ -83,6 +102,52 @@ impl Renderer for PdfReports {
             emit(vec![doc])
         })?;
         Ok(())
+    }
+}
+
+/// How a document is asked to number its pages: `fixed_pages` in its [`DATA_FILE`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Numbering {
+    /// As plain text, where the template knows its pages before layout and promises their
+    /// count (`#metadata(4) <page-count>`); a document with another count is laid out again,
+    /// counted. Typst lays a document out once, not twice.
+    Fixed,
+    /// From Typst's page counter, which takes a second layout pass.
+    Counted,
+}
+
+/// The numbering the first appendix ended up with, which the others wait for.
+#[derive(Default)]
+struct Latch {
+    value: Mutex<Option<Numbering>>,
+    ready: Condvar,
+}
+
+impl Latch {
+    /// Decides, unless decided before.
+    fn set(&self, n: Numbering) {
+        let mut value = self.value.lock().unwrap_or_else(|e| e.into_inner());
+        value.get_or_insert(n);
+        self.ready.notify_all();
+    }
+
+    fn wait(&self) -> Numbering {
+        let mut value = self.value.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if let Some(n) = *value {
+                return n;
+            }
+            value = self.ready.wait(value).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+/// Decides `Counted` (right for every template) when dropped, unless decided before.
+struct SetOnDrop<'a>(&'a Latch);
+
+impl Drop for SetOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.set(Numbering::Counted);
     }
 }
 
@@ -141,6 +206,8 @@ pub struct Pdf {
 #[derive(Serialize)]
 struct Input<'a, V: Serialize> {
     v: &'a V,
+    /// Whether the template may print page numbers as plain text (see [`Numbering`]).
+    fixed_pages: bool,
     /// Group id → part → the path of its SVG file (or "" where there is none), or its text
     /// alternative.
     charts: &'a BTreeMap<String, BTreeMap<&'static str, String>>,
@@ -204,19 +271,32 @@ impl Pdf {
         Pdf { engine, library }
     }
 
-    /// A municipality's appendix.
-    pub fn bilag(&self, v: &MunicipalityView, charts: ChartSet) -> anyhow::Result<Vec<u8>> {
+    /// A municipality's appendix, and the numbering it ended up with.
+    pub fn bilag(
+        &self,
+        v: &MunicipalityView,
+        charts: ChartSet,
+        numbers: Numbering,
+    ) -> anyhow::Result<(Vec<u8>, Numbering)> {
         self.compile(
             "bilag.typ",
             v,
             DocFiles::new(charts),
             &format!("bilag-{}", v.kommunekode),
+            numbers,
         )
     }
 
     /// The national ranking list.
     pub fn rangliste(&self, v: &IndexView, charts: ChartSet) -> anyhow::Result<Vec<u8>> {
-        self.compile("rangliste.typ", v, DocFiles::new(charts), "rangliste")
+        let doc = self.compile(
+            "rangliste.typ",
+            v,
+            DocFiles::new(charts),
+            "rangliste",
+            Numbering::Fixed,
+        )?;
+        Ok(doc.0)
     }
 
     fn compile<V: Serialize>(
@@ -225,35 +305,62 @@ impl Pdf {
         v: &V,
         files: DocFiles,
         ident: &str,
-    ) -> anyhow::Result<Vec<u8>> {
-        let input = Input {
-            v,
-            charts: &files.charts,
+        numbers: Numbering,
+    ) -> anyhow::Result<(Vec<u8>, Numbering)> {
+        let layout = |numbers: Numbering| -> anyhow::Result<(PagedDocument, A11yWorld)> {
+            let input = Input {
+                v,
+                fixed_pages: numbers == Numbering::Fixed,
+                charts: &files.charts,
+            };
+            let mut files = files.files.clone();
+            files.insert(
+                DATA_FILE[1..].to_string(),
+                Bytes::new(serde_json::to_vec(&input)?),
+            );
+            let inner = self
+                .engine
+                .world_builder(main)
+                .build()
+                .map_err(|e| anyhow::anyhow!("Typst: {e}"))?;
+            let world = A11yWorld {
+                library: &self.library,
+                inner,
+                files,
+            };
+            let warned = typst::compile::<PagedDocument>(&world);
+            let doc = warned.output.map_err(|diags| diagnostics(&world, &diags))?;
+            Ok((doc, world))
         };
-        let mut files = files.files;
-        files.insert(
-            DATA_FILE[1..].to_string(),
-            Bytes::new(serde_json::to_vec(&input)?),
-        );
-        let inner = self
-            .engine
-            .world_builder(main)
-            .build()
-            .map_err(|e| anyhow::anyhow!("Typst: {e}"))?;
-        let world = A11yWorld {
-            library: &self.library,
-            inner,
-            files,
-        };
-        let warned = typst::compile::<PagedDocument>(&world);
-        let doc = warned.output.map_err(|diags| diagnostics(&world, &diags))?;
+        let (mut doc, mut world) = layout(numbers)?;
+        let mut numbers = numbers;
+        if numbers == Numbering::Fixed && promise_broken(&doc) {
+            (doc, world) = layout(Numbering::Counted)?;
+            numbers = Numbering::Counted;
+        }
         let options = PdfOptions {
             ident: Smart::Custom(ident.to_string()),
             standards: PdfStandards::new(&[PdfStandard::Ua_1])
                 .map_err(|e| anyhow::anyhow!("PDF standard: {e:?}"))?,
             ..PdfOptions::default()
         };
-        typst_pdf::pdf(&doc, &options).map_err(|diags| diagnostics(&world, &diags))
+        let bytes = typst_pdf::pdf(&doc, &options).map_err(|diags| diagnostics(&world, &diags))?;
+        Ok((bytes, numbers))
+    }
+}
+
+/// Whether the document promised a page count (`#metadata(n) <page-count>`) that it does not
+/// have.
+fn promise_broken(doc: &PagedDocument) -> bool {
+    let Some(label) = Label::new(PicoStr::intern("page-count")) else {
+        return false;
+    };
+    let Ok(promise) = doc.introspector().query_label(label) else {
+        return false;
+    };
+    match promise.get_by_name("value") {
+        Ok(Value::Int(n)) => usize::try_from(n).ok() != Some(doc.pages().len()),
+        _ => false,
     }
 }
 

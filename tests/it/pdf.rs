@@ -23,8 +23,14 @@ fn ishoej_appendix_states_its_real_figures() {
     assert!(text.contains("For kontanthjælp mv. ligger Ishøj nr. 3 (om kommunen hører til de 10 bedste, kan tallene ikke afgøre): forventet 610, faktisk 520 fuldtidspersoner, dvs. 90 færre end forventet."), "{text}");
     assert!(text.contains("Benchmark af beskæftigelsesindsatsen — Ishøj Kommune"));
     assert!(text.contains("4 kvartaler t.o.m. 4. kvt. 2022"));
-    assert!(text.contains("Side 1 af"));
     let view = pdftext::read(&pdf);
+    assert_eq!(view.pages.len(), 4);
+    for (i, page) in view.pages.iter().enumerate() {
+        assert!(
+            folded(page).contains(&format!("Side {} af 4", i + 1)),
+            "{page}"
+        );
+    }
     assert_eq!(
         view.title,
         "Benchmark af beskæftigelsesindsatsen — Ishøj Kommune"
@@ -36,6 +42,43 @@ fn ishoej_appendix_states_its_real_figures() {
         );
     }
     assert!(view.tagged);
+}
+
+/// The appendix's footers give page numbers as plain text where every section fits its page
+/// (Typst then lays it out once) and counted ones where a section runs over: in the model example
+/// most appendices keep their four pages and a few run over to five. Every page states its own
+/// number and the true total either way.
+#[test]
+fn every_appendix_page_states_its_number_and_the_total() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let cfg = common::repo().join("config/model-example.toml");
+    let o = common::run(&[
+        "build",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "pdf",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut counts = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(out.join("pdf")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().unwrap() == "rangliste.pdf" {
+            continue;
+        }
+        let pages = pdftext::read(&path).pages;
+        for (i, page) in pages.iter().enumerate() {
+            let want = format!("Side {} af {}", i + 1, pages.len());
+            assert!(folded(page).contains(&want), "{}: {want}", path.display());
+        }
+        *counts.entry(pages.len()).or_insert(0) += 1;
+    }
+    // Both kinds occur, so both ways of numbering are exercised.
+    assert_eq!(counts.values().sum::<usize>(), 98, "{counts:?}");
+    assert!(counts[&4] > 0 && counts[&5] > 0, "{counts:?}");
 }
 
 #[test]
