@@ -431,10 +431,15 @@ fn diagnostics(world: &dyn World, diags: &[SourceDiagnostic]) -> anyhow::Error {
             for h in &d.hints {
                 s.push_str(&format!(" (hint: {})", h.v));
             }
-            if reads_sys_inputs(world, d) {
+            let line = source_line(world, d).unwrap_or_default();
+            if line.contains("sys.inputs") {
                 s.push_str(&format!(
                     " (hint: templates read their data with json(\"{DATA_FILE}\"), not sys.inputs; see the README's PDFs section)"
                 ));
+            } else if line.contains("page-footer") || line.contains("footer: foot(") {
+                s.push_str(
+                    " (hint: an overridden common.typ written before `page-footer` and setup's `footer` argument came; copy both from the built-in report-templates/common.typ, see the README's PDFs section)",
+                );
             }
             s
         })
@@ -442,17 +447,14 @@ fn diagnostics(world: &dyn World, diags: &[SourceDiagnostic]) -> anyhow::Error {
     input_error(format!("PDF template error: {}", lines.join("; ")))
 }
 
-/// Whether the code a diagnostic points at reads `sys.inputs`, as templates written before the
-/// data moved to [`DATA_FILE`] do.
-fn reads_sys_inputs(world: &dyn World, d: &SourceDiagnostic) -> bool {
-    let Some(source) = d.span.id().and_then(|id| world.source(id).ok()) else {
-        return false;
-    };
+/// The whole source line a diagnostic points at, to recognise templates written for an older
+/// version: one that reads `sys.inputs` (before the data moved to [`DATA_FILE`]), or a built-in
+/// appendix that meets an older overridden `common.typ`.
+fn source_line(world: &dyn World, d: &SourceDiagnostic) -> Option<String> {
+    let source = d.span.id().and_then(|id| world.source(id).ok())?;
     // The span is often just the field read (`v` of `sys.inputs.v`): look at its whole line.
     let text = source.text();
-    let Some(r) = world.range(d.span) else {
-        return false;
-    };
+    let r = world.range(d.span)?;
     let start = text
         .get(..r.start)
         .map_or(0, |t| t.rfind('\n').map_or(0, |i| i + 1));
@@ -460,6 +462,5 @@ fn reads_sys_inputs(world: &dyn World, d: &SourceDiagnostic) -> bool {
         .get(r.end..)
         .and_then(|t| t.find('\n'))
         .map_or(text.len(), |i| r.end + i);
-    text.get(start..end)
-        .is_some_and(|line| line.contains("sys.inputs"))
+    text.get(start..end).map(str::to_string)
 }

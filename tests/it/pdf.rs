@@ -229,4 +229,22 @@ fn an_overridden_appendix_reads_its_data_file_and_an_old_one_gets_a_hint() {
         .filter(|n| n.contains("staging"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
+
+    // Only common.typ overridden, as written before the footer became an argument: the
+    // built-in appendix stops at the line that needs it, with a hint.
+    std::fs::remove_file(dir.join("bilag.typ")).unwrap();
+    std::fs::write(
+        dir.join("common.typ"),
+        "#let muted = rgb(\"#555555\")\n#let setup(title: \"\", footer-left: \"\", body) = {\n  \
+         set document(title: title)\n  set page(footer: context [#footer-left #h(1fr) \
+         #counter(page).display()])\n  body\n}\n",
+    )
+    .unwrap();
+    let o = p.build(&out, &["--format", "pdf"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("bilag.typ:") && err.contains("copy both from the built-in"),
+        "{err}"
+    );
 }
