@@ -23,6 +23,20 @@ pub fn run(args: &[&str]) -> Output {
         .expect("binary runs")
 }
 
+/// Builds `config` into `out` with `--format format`, asserting success.
+pub fn build_format(config: &Path, out: &Path, format: &str) {
+    let o = run(&[
+        "build",
+        "--config",
+        config.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        format,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
 /// The default site, built once per test run (the full build is the expensive part).
 pub fn default_site() -> &'static Path {
     static SITE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();

@@ -171,16 +171,7 @@ fn model_build_writes_its_files_and_intervals_are_reproducible() {
     let (dir, cfg) = config(|t| t.replace("draws = 1000", "draws = 200"));
     let build = |name: &str| {
         let out = dir.path().join(name);
-        let o = common::run(&[
-            "build",
-            "--config",
-            cfg.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--format",
-            "html",
-        ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        common::build_format(&cfg, &out, "html");
         out
     };
     let a = build("a");

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::common::{repo, run};
+use super::common::{self, repo};
 
 fn close(a: f64, b: f64, tol: f64) -> bool {
     (a - b).abs() <= tol * b.abs().max(1.0)
@@ -101,16 +101,7 @@ fn comparison_with_the_ministry_recomputed_independently() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
     let cfg = repo().join("config/model-dst.toml");
-    let o = run(&[
-        "build",
-        "--config",
-        cfg.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "html",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    common::build_format(&cfg, &out, "html");
     let (h, rows) =
         csv_rows(&std::fs::read_to_string(out.join("data/model-comparison.csv")).unwrap());
     let col = |n: &str| h.iter().position(|x| x == n).unwrap();

@@ -53,16 +53,7 @@ fn every_appendix_page_states_its_number_and_the_total() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
     let cfg = common::repo().join("config/model-example.toml");
-    let o = common::run(&[
-        "build",
-        "--config",
-        cfg.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "pdf",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    common::build_format(&cfg, &out, "pdf");
     let mut counts = std::collections::BTreeMap::new();
     for entry in std::fs::read_dir(out.join("pdf")).unwrap() {
         let path = entry.unwrap().path();
