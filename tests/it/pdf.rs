@@ -204,9 +204,13 @@ fn an_overridden_appendix_reads_its_data_file_and_an_old_one_gets_a_hint() {
         "// Written for an older kommunebench.\n#let v = sys.inputs.v\n= #v.kommune\n",
     )
     .unwrap();
-    let o = p.build(&out, &["--format", "pdf"]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
+    // A failed build: exit 2, and what it said.
+    let failed = || {
+        let o = p.build(&out, &["--format", "pdf"]);
+        assert_eq!(o.status.code(), Some(2));
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let err = failed();
     assert!(
         err.contains("bilag.typ:2:") && err.contains("json(\"/data.json\"), not sys.inputs"),
         "{err}"
@@ -231,9 +235,7 @@ fn an_overridden_appendix_reads_its_data_file_and_an_old_one_gets_a_hint() {
          #counter(page).display()])\n  body\n}\n",
     )
     .unwrap();
-    let o = p.build(&out, &["--format", "pdf"]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = failed();
     assert!(
         err.contains("bilag.typ:") && err.contains("copy both from the built-in"),
         "{err}"
