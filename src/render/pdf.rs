@@ -65,6 +65,7 @@ impl Renderer for PdfReports {
         // its own if it runs over. They wait for it rather than guess, so every file is the
         // same whichever thread got where first.
         let numbering = Latch::default();
+        let bases = chart::Bases::default();
         run_on_plain_threads(jobs, |i| {
             let doc = if i < national {
                 let charts = chart::draw(&plan(cfg, res, None, Medium::Screen))?;
@@ -75,7 +76,8 @@ impl Renderer for PdfReports {
             } else {
                 let (code, view) = &ctx.municipalities[i - national];
                 let bilag = |numbers| {
-                    let charts = chart::draw_layered(&plan(cfg, res, Some(*code), Medium::Print))?;
+                    let print = plan(cfg, res, Some(*code), Medium::Print);
+                    let charts = chart::draw_layered(&print, &bases)?;
                     pdf.bilag(view, charts, numbers)
                 };
                 let (bytes, _) = if i == national {

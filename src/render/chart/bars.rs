@@ -5,7 +5,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
-    err, finish_svg, range_with_zero, register_fonts, Layer, FOCUS, FONT_FAMILY, INK, OTHER,
+    err, finish_svg, frame_key, range_with_zero, register_fonts, Layer, Layered, FOCUS,
+    FONT_FAMILY, INK, OTHER,
 };
 use crate::report::charts::{BarDatum, BarsChart};
 use crate::report::fmt;
@@ -118,6 +119,28 @@ pub fn gap_bars(c: &BarsChart, layer: Layer) -> anyhow::Result<String> {
     let title = format!("Forskel mellem faktisk og forventet andel, {group_label}");
     let desc = description(data, decimals, layer);
     Ok(finish_svg(buf, &layer.id(id), &title, &desc))
+}
+
+impl Layered for BarsChart {
+    fn draw(&self, layer: Layer) -> anyhow::Result<String> {
+        gap_bars(self, layer)
+    }
+
+    /// The bars, and which of the best and worst labels the base keeps: one near the focus
+    /// municipality's bar gives way to its label.
+    fn base_key(&self) -> String {
+        let bars: Vec<_> = self
+            .data
+            .iter()
+            .map(|d| (&d.name, d.gap_pp, d.rank))
+            .collect();
+        let kept: Vec<usize> = labels(&self.data, self.frame.decimals)
+            .into_iter()
+            .filter(|(_, _, focus)| !focus)
+            .map(|(i, _, _)| i)
+            .collect();
+        format!("bars {} {bars:?} {kept:?}", frame_key(&self.frame))
+    }
 }
 
 const LEFT: u32 = 8;

@@ -6,8 +6,8 @@
 use plotters::prelude::*;
 
 use super::{
-    boxed_text, err, finish_svg, focus_label, register_fonts, Layer, ACCENT, FOCUS, FONT_FAMILY,
-    INK, OTHER,
+    boxed_text, err, finish_svg, focus_label, frame_key, register_fonts, Layer, Layered, ACCENT,
+    FOCUS, FONT_FAMILY, INK, OTHER,
 };
 use crate::report::charts::FunnelChart;
 use crate::report::fmt;
@@ -15,6 +15,26 @@ use crate::report::fmt;
 /// The limit ±z·SE at population n, in percentage points.
 fn limit(c: &FunnelChart, n: f64, z: f64) -> f64 {
     z * (c.phi * c.p0 * (1.0 - c.p0) / n).sqrt() * 100.0
+}
+
+impl Layered for FunnelChart {
+    fn draw(&self, layer: Layer) -> anyhow::Result<String> {
+        gap_funnel(self, layer)
+    }
+
+    fn base_key(&self) -> String {
+        let dots: Vec<_> = self
+            .data
+            .iter()
+            .map(|d| (&d.name, d.population, d.gap_pp))
+            .collect();
+        format!(
+            "funnel {} {dots:?} {:?} {:?}",
+            frame_key(&self.frame),
+            self.p0,
+            self.phi
+        )
+    }
 }
 
 /// Draws the chart, or one [`Layer`] of it.

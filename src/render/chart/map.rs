@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::Deserialize;
 
-use super::{finish_svg, xml_escape, Layer, FONT_FAMILY};
+use super::{finish_svg, frame_key, xml_escape, Layer, Layered, FONT_FAMILY};
 use crate::report::charts::MapChart;
 use crate::report::fmt;
 
@@ -190,6 +190,17 @@ fn project(size: (u32, u32)) -> Projection {
     Projection {
         paths,
         inset: (box_x, box_y, bw + 12.0, bh + 12.0),
+    }
+}
+
+impl Layered for MapChart {
+    fn draw(&self, layer: Layer) -> anyhow::Result<String> {
+        gap_map(self, layer)
+    }
+
+    /// Every municipality's values; not the focus municipality nor its comparison group.
+    fn base_key(&self) -> String {
+        format!("map {} {:?}", frame_key(&self.frame), self.data)
     }
 }
 

@@ -4,11 +4,26 @@
 use plotters::prelude::*;
 
 use super::{
-    boxed_text, clear_spot, err, finish_svg, focus_label, register_fonts, Layer, FOCUS,
-    FONT_FAMILY, INK, OTHER, SHADE,
+    boxed_text, clear_spot, err, finish_svg, focus_label, frame_key, register_fonts, Layer,
+    Layered, FOCUS, FONT_FAMILY, INK, OTHER, SHADE,
 };
 use crate::report::charts::ScatterChart;
 use crate::report::fmt;
+
+impl Layered for ScatterChart {
+    fn draw(&self, layer: Layer) -> anyhow::Result<String> {
+        expected_vs_actual(self, layer)
+    }
+
+    fn base_key(&self) -> String {
+        let dots: Vec<_> = self
+            .data
+            .iter()
+            .map(|d| (&d.name, d.expected_share, d.actual_share))
+            .collect();
+        format!("scatter {} {dots:?}", frame_key(&self.frame))
+    }
+}
 
 /// Draws the chart, or one [`Layer`] of it.
 pub fn expected_vs_actual(c: &ScatterChart, layer: Layer) -> anyhow::Result<String> {
