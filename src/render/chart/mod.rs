@@ -185,7 +185,7 @@ pub fn draw_layered(plan: &ChartPlan, bases: &Bases) -> anyhow::Result<ChartSet>
     draw_with(plan, Some(bases))
 }
 
-/// The chart bases drawn so far, by [`Layered::base_key`]: the appendices of one build share
+/// The chart bases drawn so far, by their charts' base keys: the appendices of one build share
 /// them, so each is drawn once instead of once per appendix (−3.6 % of the PDF build's
 /// instructions).
 #[derive(Default)]
