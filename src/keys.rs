@@ -24,6 +24,11 @@ pub const MONTHS: [&str; 12] = [
     "december",
 ];
 
+/// The Danish name of month 1–12.
+pub fn month_name(m: u32) -> &'static str {
+    MONTHS[(m.clamp(1, 12) - 1) as usize]
+}
+
 /// What a period label covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Span {

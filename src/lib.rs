@@ -77,6 +77,7 @@ pub fn check(config: &Path) -> anyhow::Result<String> {
         match cfg.expected.mode {
             Mode::Supplied => "supplied (expected figures from the input)",
             Mode::Model => "model (expected figures fitted on rammevilkår)",
+            Mode::Continued => "continued (the ministry's last list carried forward)",
         }
     ));
     let labels: Vec<&str> = res.periods.iter().map(|p| p.label()).collect();

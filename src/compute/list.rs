@@ -125,6 +125,8 @@ pub struct Row {
     pub model_rank_low: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model_rank_high: Option<u32>,
+    /// Where the expected figures come from: `ministry`, `model` or `continued:<period>`.
+    pub expected_source: String,
 }
 
 /// "Hele landet" for one (period, group).
@@ -205,6 +207,11 @@ pub struct RankedList {
     /// Current period: who can be among the 10 best and 10 worst (aligned with `rows`).
     #[serde(skip)]
     pub extremes: Option<super::uncertainty::Extremes>,
+    /// Where the expected figures come from.
+    pub expected_source: super::continued::ExpectedSource,
+    /// The series breaks between this list and the one its improvement is measured against
+    /// (indices into `Config::breaks`).
+    pub breaks_crossed: Vec<usize>,
 }
 
 impl RankedList {

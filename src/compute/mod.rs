@@ -6,6 +6,7 @@
 
 pub mod base;
 pub mod confidence;
+pub mod continued;
 pub mod improvement;
 pub mod list;
 pub mod model;
@@ -54,6 +55,9 @@ pub struct Results {
     /// Model mode with the ministry's expected figures in the data: both side by side, by
     /// period then group.
     pub versus: Vec<versus::Versus>,
+    /// Continued mode: the continuation's choices, backtest and errors; supplied mode: the
+    /// backtest of carrying the published lists forward.
+    pub continuation: Option<continued::Report>,
     #[serde(skip)]
     index: BTreeMap<(Period, GroupId), usize>,
 }
@@ -111,6 +115,12 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
             bases.insert((period.clone(), g), b);
         }
     }
+    let from = cfg.expected.continued.as_ref().map(|c| c.from.clone());
+    if let Some(from) = &from {
+        continued::strip_after(&mut bases, from);
+    }
+    let mut sources: BTreeMap<(Period, GroupId), continued::ExpectedSource> = BTreeMap::new();
+    let mut continuation = None;
 
     // Expected shares (pct.) per list, plus resampled expected shares in model mode.
     let (expected, pred_var, mut report) = match cfg.expected.mode {
@@ -119,12 +129,31 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
             for (key, base) in &bases {
                 expected.insert(key.clone(), supplied_expected_shares(ds, key, base)?);
             }
+            continuation = continued::backtest_only(cfg, ds, &periods, &bases)?;
             (expected, BTreeMap::new(), None)
         }
         Mode::Model => {
             let fitted = model::fit_all(cfg, ds, &periods, &bases)?;
             (fitted.expected, fitted.pred_var, Some(fitted.report))
         }
+        Mode::Continued => {
+            let c = continued::continue_lists(cfg, ds, &periods, &bases)?;
+            sources = c.sources;
+            continuation = Some(c.report);
+            (c.expected, c.pred_var, None)
+        }
+    };
+    let source_of = |key: &(Period, GroupId)| {
+        sources
+            .get(key)
+            .cloned()
+            .unwrap_or(match cfg.expected.mode {
+                Mode::Model => continued::ExpectedSource::Model,
+                _ => continued::ExpectedSource::Ministry,
+            })
+    };
+    let official = |key: &(Period, GroupId)| {
+        source_of(key) == continued::ExpectedSource::Ministry && cfg.expected.mode != Mode::Model
     };
 
     let keys: Vec<(Period, GroupId)> = periods
@@ -133,7 +162,7 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
         .collect();
     let ranked: Vec<Ranked> = keys
         .par_iter()
-        .map(|key| rank_list(cfg, ds, key, &bases[key], &expected[key]))
+        .map(|key| rank_list(ds, key, &bases[key], &expected[key], official(key)))
         .collect::<anyhow::Result<_>>()?;
     let index: BTreeMap<(Period, GroupId), usize> = keys
         .iter()
@@ -152,7 +181,9 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
             ranks: &r.ranks,
             pred_var: pred_var.get(key).map(Vec::as_slice),
             before: improvement_period(&key.0, &current, comparison.as_ref(), &periods)
+                .filter(|p| !omitted_across_break(cfg, &key.1, p, &key.0))
                 .and_then(|p| index.get(&(p, key.1.clone())).copied()),
+            continued: !official(key) && cfg.expected.mode == Mode::Continued,
         })
         .collect();
     let (noise, uncertain) = uncertainty::assess(&cfg.ranking, &groups, &current, &inputs);
@@ -188,7 +219,7 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
         .zip(&ranked)
         .zip(&uncertain)
         .map(|((key, r), u)| {
-            finish(
+            let mut list = finish(
                 cfg,
                 ds,
                 (&key.0, &key.1),
@@ -196,7 +227,17 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
                 r,
                 u,
                 ranges.get(key),
-            )
+            );
+            list.expected_source = source_of(key);
+            let code = list.expected_source.code();
+            for row in &mut list.rows {
+                row.expected_source.clone_from(&code);
+            }
+            list.breaks_crossed =
+                improvement_period(&key.0, &current, comparison.as_ref(), &periods)
+                    .map(|p| breaks_between(cfg, &key.1, &p, &key.0))
+                    .unwrap_or_default();
+            list
         })
         .collect();
     Ok(Results {
@@ -208,8 +249,30 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
         model: report,
         noise,
         versus,
+        continuation,
         index,
     })
+}
+
+/// The breaks of `group`'s series between `earlier` and `later` (indices into the config's).
+fn breaks_between(cfg: &Config, group: &GroupId, earlier: &Period, later: &Period) -> Vec<usize> {
+    let Some(g) = cfg.group(group) else {
+        return Vec::new();
+    };
+    cfg.breaks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.affects(g) && b.between(earlier, later))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Whether an improvement from `earlier` to `later` is left out because a break configured
+/// with `improvement = "omit"` lies between them.
+fn omitted_across_break(cfg: &Config, group: &GroupId, earlier: &Period, later: &Period) -> bool {
+    breaks_between(cfg, group, earlier, later)
+        .iter()
+        .any(|&i| cfg.breaks[i].improvement == crate::config::continued::BreakImprovement::Omit)
 }
 
 /// The current period (which must be in the data) and the comparison period: configured (and
@@ -293,15 +356,15 @@ fn supplied_expected_shares(
         .collect()
 }
 
-/// Figures, ranks and rammevilkår ranks of one list.
+/// Figures, ranks and rammevilkår ranks of one list; `supplied` for the ministry's own list
+/// (its published counts, gaps and ranks are kept as given).
 fn rank_list(
-    cfg: &Config,
     ds: &Dataset,
     (period, group): &(Period, GroupId),
     base: &Base,
     expected_share: &[f64],
+    supplied: bool,
 ) -> anyhow::Result<Ranked> {
-    let supplied = cfg.expected.mode == Mode::Supplied;
     let figures = list::figures(base, expected_share, supplied);
     let given: Vec<Option<u32>> = base.supplied.iter().map(|f| f.rank).collect();
     let gaps: Vec<f64> = figures.iter().map(|f| f.gap_pp).collect();
@@ -367,6 +430,7 @@ fn finish(
                     .map(|c| list::potential_mkr(f.gap, c)),
                 model_rank_low: model_ranges.map(|m| m[i].0),
                 model_rank_high: model_ranges.map(|m| m[i].1),
+                expected_source: String::new(),
             }
         })
         .collect();
@@ -383,5 +447,7 @@ fn finish(
             &exp_shares,
         ),
         extremes: u.extremes.clone(),
+        expected_source: continued::ExpectedSource::Ministry,
+        breaks_crossed: Vec::new(),
     }
 }

@@ -26,6 +26,8 @@ pub struct ListInput<'a> {
     pub pred_var: Option<&'a [f64]>,
     /// Position of the list improvement is measured against.
     pub before: Option<usize>,
+    /// A continued list: its gap carries the continuation's error, so it does not estimate φ.
+    pub continued: bool,
 }
 
 /// Improvement with its ranks and confidence sets.
@@ -155,11 +157,11 @@ pub fn assess(
 /// earlier is in the data.
 fn changes(group: &GroupId, lists: &[ListInput]) -> Vec<(f64, f64)> {
     let mut out = Vec::new();
-    for now in lists.iter().filter(|l| &l.key.1 == group) {
+    for now in lists.iter().filter(|l| &l.key.1 == group && !l.continued) {
         let earlier = now.key.0.year_earlier();
         let Some(before) = lists
             .iter()
-            .find(|l| l.key.0 == earlier && &l.key.1 == group)
+            .find(|l| l.key.0 == earlier && &l.key.1 == group && !l.continued)
         else {
             continue;
         };

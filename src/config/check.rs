@@ -14,13 +14,13 @@ use crate::error::{input_error, line_col};
 use crate::keys::{GroupId, Kommunekode, Period};
 
 /// Where messages point: the config file and its text.
-struct Src<'a> {
-    path: &'a Path,
-    text: &'a str,
+pub(super) struct Src<'a> {
+    pub(super) path: &'a Path,
+    pub(super) text: &'a str,
 }
 
 impl Src<'_> {
-    fn at(&self, span: Range<usize>) -> Location {
+    pub(super) fn at(&self, span: Range<usize>) -> Location {
         if span.is_empty() && span.start == 0 {
             return Location(self.path.display().to_string());
         }
@@ -28,22 +28,26 @@ impl Src<'_> {
         Location(format!("{}:{l}:{c}", self.path.display()))
     }
 
-    fn error_at(&self, span: Range<usize>, msg: impl std::fmt::Display) -> anyhow::Error {
+    pub(super) fn error_at(
+        &self,
+        span: Range<usize>,
+        msg: impl std::fmt::Display,
+    ) -> anyhow::Error {
         input_error(format!("{}: {msg}", self.at(span).0))
     }
 
-    fn error(&self, msg: impl std::fmt::Display) -> anyhow::Error {
+    pub(super) fn error(&self, msg: impl std::fmt::Display) -> anyhow::Error {
         input_error(format!("{}: {msg}", self.path.display()))
     }
 
-    fn base_dir(&self) -> PathBuf {
+    pub(super) fn base_dir(&self) -> PathBuf {
         match self.path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         }
     }
 
-    fn resolve(&self, p: &Path) -> PathBuf {
+    pub(super) fn resolve(&self, p: &Path) -> PathBuf {
         if p.is_absolute() {
             p.to_path_buf()
         } else {
@@ -51,7 +55,12 @@ impl Src<'_> {
         }
     }
 
-    fn period(&self, key: &str, span: Range<usize>, label: &str) -> anyhow::Result<Period> {
+    pub(super) fn period(
+        &self,
+        key: &str,
+        span: Range<usize>,
+        label: &str,
+    ) -> anyhow::Result<Period> {
         label
             .parse()
             .map_err(|e| self.error_at(span, format!("{key}: {e}")))
@@ -125,7 +134,9 @@ pub(super) fn parse(text: &str, path: &Path) -> anyhow::Result<Config> {
     let expected = expected(&src, &raw, &groups, &inputs)?;
     let comparison = comparison(&src, &raw)?;
     let derived = derived(&src, &raw)?;
+    let breaks = super::continued::check_breaks(&src, &raw, &groups)?;
     Ok(Config {
+        breaks,
         derived,
         origin: Origin {
             path: path.to_path_buf(),
@@ -652,7 +663,25 @@ fn expected(
             specs.insert(g.id.clone(), ModelSpec { variables, method });
         }
     }
+    if e.mode == Mode::Continued && !e.variables.is_empty() {
+        // Continued mode's `model` methods use the open model's change of the rammevilkår.
+        if !inputs.iter().any(|i| i.role == InputRole::Rammevilkaar) {
+            return Err(src.error(
+                "expected.variables: the open model needs an input with role = \"rammevilkaar\"",
+            ));
+        }
+        for g in groups.iter().filter(|g| !g.is_total()) {
+            let over = e.groups.get(g.id.as_str());
+            let variables = over
+                .and_then(|o| o.variables.clone())
+                .unwrap_or_else(|| e.variables.clone());
+            let method: Method = over.and_then(|o| o.method).unwrap_or(e.method);
+            specs.insert(g.id.clone(), ModelSpec { variables, method });
+        }
+    }
+    let continued = super::continued::check(src, raw, groups, !specs.is_empty())?;
     Ok(Expected {
+        continued,
         mode: e.mode,
         calibrate: e.calibrate,
         specs,

@@ -5,6 +5,7 @@
 //! Every path in the file is relative to the config file itself.
 
 mod check;
+pub mod continued;
 pub mod raw;
 
 use std::collections::BTreeMap;
@@ -43,6 +44,8 @@ pub struct Config {
     pub presentation: PresentationConfig,
     /// `output.templates-dir`, resolved.
     pub templates_dir: Option<PathBuf>,
+    /// `[[breaks]]`, in date order.
+    pub breaks: Vec<continued::Break>,
 }
 
 /// The config file a config came from.
@@ -213,12 +216,15 @@ pub struct Expected {
     pub mode: Mode,
     /// Scale expected counts so Σexpected = Σactual per group.
     pub calibrate: bool,
-    /// Model mode: every ordinary group's variables and method.
+    /// Model mode (and continued mode with `expected.variables`): every ordinary group's
+    /// variables and method.
     pub specs: BTreeMap<GroupId, ModelSpec>,
     /// Years between a rammevilkår value's end and the period's end, at least.
     pub lag_years: u8,
     /// Danish labels of variables.
     pub labels: BTreeMap<String, String>,
+    /// Continued mode: where the ministry's list is carried from, and how.
+    pub continued: Option<continued::Continued>,
 }
 
 /// `[comparison]`, checked.
@@ -293,6 +299,13 @@ impl Config {
         out.extend(self.municipalities.iter().map(|m| m.path.clone()));
         out.extend(self.inputs.iter().map(|i| i.file.path.clone()));
         out.extend(self.templates_dir.iter().cloned());
+        out.extend(
+            self.expected
+                .continued
+                .iter()
+                .filter_map(|c| c.trend_groups.as_ref())
+                .map(|f| f.path.clone()),
+        );
         out
     }
 

@@ -34,6 +34,10 @@ pub struct RawConfig {
     /// Output options.
     #[serde(default)]
     pub output: OutputConfig,
+    /// Series breaks (databrud): trends draw them, improvement across them is left out or
+    /// labelled, and the pages name them.
+    #[serde(default)]
+    pub breaks: Vec<super::continued::RawBreak>,
 }
 
 /// `[report]`.
@@ -309,6 +313,8 @@ pub enum Mode {
     Supplied,
     /// Expected figures are fitted on rammevilkår variables.
     Model,
+    /// The ministry's last list carried forward to later periods (`[expected.continued]`).
+    Continued,
 }
 
 /// Regression methods for model mode.
@@ -326,14 +332,18 @@ pub enum Method {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct ExpectedConfig {
-    /// `supplied` (default) or `model`.
+    /// `supplied` (default), `model` or `continued`.
     #[serde(default)]
     pub mode: Mode,
+    /// Continued mode: the ministry's last list and how it is carried forward.
+    #[serde(default)]
+    pub continued: Option<super::continued::RawContinued>,
     /// Model mode: `wls` (default) or `fractional-logit`.
     #[serde(default)]
     pub method: Method,
     /// Model mode: the rammevilkår variables used for every group. Required in model mode
-    /// unless every group has its own list.
+    /// unless every group has its own list. Continued mode: the open model whose change of
+    /// the rammevilkår the `model` methods add (optional).
     #[serde(default)]
     pub variables: Vec<String>,
     /// Model mode: scale expected counts so that Σexpected = Σactual per group. Default: false.

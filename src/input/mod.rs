@@ -17,6 +17,7 @@ mod series;
 mod statbank;
 mod table;
 mod timed;
+mod trend_groups;
 mod xlsx;
 
 use std::collections::BTreeMap;
@@ -86,6 +87,8 @@ pub struct Dataset {
     pub skipped: Vec<(String, BTreeMap<String, usize>)>,
     /// Every input read, in config order (the municipality list first when configured).
     pub inputs: Vec<InputFile>,
+    /// Continued mode's trend groups (KOMGRP), when configured: municipality → group.
+    pub trend_groups: Option<BTreeMap<Kommunekode, String>>,
 }
 
 impl Dataset {
@@ -210,7 +213,19 @@ pub fn load(cfg: &Config) -> anyhow::Result<Dataset> {
         .iter()
         .map(|i| read_file(&i.file.path))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    load_from(cfg, municipalities.as_deref(), &inputs)
+    let mut ds = load_from(cfg, municipalities.as_deref(), &inputs)?;
+    if let Some(file) = cfg
+        .expected
+        .continued
+        .as_ref()
+        .and_then(|c| c.trend_groups.as_ref())
+    {
+        let bytes = read_file(&file.path)?;
+        let shown = file.path.display().to_string();
+        ds.trend_groups = Some(trend_groups::parse(&bytes, &shown, &ds.municipalities)?);
+        ds.inputs.push(InputFile::new(&file.written, &bytes));
+    }
+    Ok(ds)
 }
 
 /// The dataset from bytes already read: the configured municipality list (or the built-in

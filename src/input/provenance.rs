@@ -87,6 +87,7 @@ impl Manifest {
             mode: match cfg.expected.mode {
                 Mode::Supplied => "supplied".into(),
                 Mode::Model => "model".into(),
+                Mode::Continued => "continued".into(),
             },
         }
     }

@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::keys::{GroupId, Period};
 
 /// Header of `data/results.csv`.
-pub const RESULTS_HEADER: &str = "period,group,kommunekode,kommune,population,actual,expected,gap,actual_share,expected_share,gap_pp,rank,rank_low,rank_high,improvement_pp,improvement_rank,difficulty_rank,improvement_rank_low,improvement_rank_high,gap_pp_se";
+pub const RESULTS_HEADER: &str = "period,group,kommunekode,kommune,population,actual,expected,gap,actual_share,expected_share,gap_pp,rank,rank_low,rank_high,improvement_pp,improvement_rank,difficulty_rank,improvement_rank_low,improvement_rank_high,gap_pp_se,expected_source";
 
 /// Header of `data/national.csv`.
 pub const NATIONAL_HEADER: &str =
@@ -93,6 +93,7 @@ pub fn results_csv(cfg: &Config, res: &Results) -> anyhow::Result<Vec<u8>> {
                 opt(r.improvement_rank_low),
                 opt(r.improvement_rank_high),
                 r.gap_pp_se.to_string(),
+                r.expected_source.clone(),
             ];
             if model {
                 cells.extend([opt(r.model_rank_low), opt(r.model_rank_high)]);
@@ -214,6 +215,7 @@ impl<'a> NoiseJson<'a> {
             expected_error: match cfg.expected.mode {
                 crate::config::Mode::Supplied => "left out: the error of the supplied expected figures is not known",
                 crate::config::Mode::Model => crate::compute::model::EXPECTED_ERROR,
+                crate::config::Mode::Continued => "continued lists: the continued expected share's error, its standard deviation the backtested RMSE of the chosen method per group and horizon (see backtest.json); the ministry's own lists: left out, as in supplied mode",
             },
             confidence_sets: match cfg.ranking.confidence_sets {
                 crate::config::ConfidenceSets::Marginal => "marginal (Mogstad, Romano, Shaikh and Wilhelm 2024): each set covers its municipality's true rank with the stated probability",
@@ -344,6 +346,9 @@ impl Renderer for DataFiles {
                 Box::new(|| super::xlsx::results_xlsx(cfg, res)),
             ),
         ];
+        if let Some(c) = &res.continuation {
+            jobs.push(("data/backtest.json", Box::new(move || json(c))));
+        }
         if let Some(m) = &res.model {
             jobs.push(("data/model.json", Box::new(move || json(m))));
             jobs.push(("data/model-input.csv", Box::new(move || model_input_csv(m))));

@@ -94,6 +94,9 @@ pub struct TrendChart {
     pub name: String,
     /// Points in period order.
     pub data: Vec<TrendDatum>,
+    /// Series breaks within the periods shown: (position between two points, e.g. 2.5 between
+    /// the third and fourth, and the break's date in Danish).
+    pub breaks: Vec<(f64, String)>,
 }
 
 /// Gap against population with the noise model's ±2 and ±3 standard-error limits.
@@ -220,9 +223,16 @@ pub fn plan(cfg: &Config, res: &Results, code: Option<Kommunekode>, medium: Medi
                     res.row(p, gid, c).map(|r| TrendDatum {
                         label: p.short(),
                         gap_pp: r.gap_pp,
+                        continued: res.list(p, gid).is_some_and(|l| {
+                            matches!(
+                                l.expected_source,
+                                crate::compute::continued::ExpectedSource::Continued { .. }
+                            )
+                        }),
                     })
                 })
                 .collect(),
+            breaks: trend_breaks(cfg, group, &res.periods),
         });
         let wants_funnel = match code {
             None => medium == Medium::Screen,
@@ -318,6 +328,25 @@ pub struct TrendDatum {
     pub label: String,
     /// Gap in percentage points.
     pub gap_pp: f64,
+    /// Whether the expected figure is continued from an earlier list (drawn hollow).
+    pub continued: bool,
+}
+
+/// Where a group's series breaks fall between the periods: after the last period that ends
+/// before the break and before the first that ends on or after it.
+fn trend_breaks(
+    cfg: &Config,
+    group: &crate::config::Group,
+    periods: &[crate::keys::Period],
+) -> Vec<(f64, String)> {
+    cfg.breaks
+        .iter()
+        .filter(|b| b.affects(group))
+        .filter_map(|b| {
+            let after = periods.iter().position(|p| p.end_date() >= b.date)?;
+            (after > 0).then(|| (after as f64 - 0.5, b.date_words()))
+        })
+        .collect()
 }
 
 /// What a plain scatter is measured against.

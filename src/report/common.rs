@@ -58,6 +58,12 @@ pub struct Common {
     pub interval_caveat: String,
     /// Whether improvement exists.
     pub has_improvement: bool,
+    /// Continued mode: the list carried from, the method and its backtest in one sentence.
+    pub continued: Option<super::continued::ContinuedFacts>,
+    /// The series breaks that fall within the data's periods (the method page lists all).
+    pub breaks: Vec<super::continued::BreakView>,
+    /// The tables' "Forventet" column head: "Forventet (fremskrevet)" for a continued list.
+    pub expected_head: String,
     /// How counts are rounded, in Danish.
     pub rounding_text: String,
     /// Whether a cost per person is configured, so tables show the potential.
@@ -168,6 +174,7 @@ pub fn common(cfg: &Config, res: &Results, manifest: &Manifest) -> Common {
         "Små forskelle i placering betyder lidt: se placeringens usikkerhed (interval), før en placering tillægges vægt.".to_string(),
         "Rammevilkårene forklarer ikke alt: forskellen mellem faktisk og forventet kan også skyldes forhold, modellen ikke måler.".to_string(),
     ];
+    let continued = super::continued::facts(cfg, res);
     if cfg.expected.mode == Mode::Supplied {
         caveats.push(
             "De forventede tal er Beskæftigelsesministeriets egne; de kan ikke genberegnes her."
@@ -190,6 +197,10 @@ pub fn common(cfg: &Config, res: &Results, manifest: &Manifest) -> Common {
                 "Forventede tal beregnet af kommunebench ud fra rammevilkår (åben regressionsmodel)"
                     .into()
             }
+            Mode::Continued => format!(
+                "Forventede tal fremskrevet af kommunebench fra Beskæftigelsesministeriets liste for {}",
+                continued.as_ref().map_or(String::new(), |c| c.from_words.clone())
+            ),
         },
         version: manifest.version.clone(),
         input_hash: manifest.input_hash.clone(),
@@ -205,8 +216,16 @@ pub fn common(cfg: &Config, res: &Results, manifest: &Manifest) -> Common {
         interval_caveat: match cfg.expected.mode {
             Mode::Supplied => "Usikkerheden i ministeriets forventede tal kendes ikke og indgår ikke; placeringerne kan derfor være mere usikre, end intervallerne viser.".into(),
             Mode::Model => "Usikkerheden i den forventede andel fra modellen indgår; valget af rammevilkår i modellen gør ikke — hvor meget det betyder, viser placeringerne med hver variabel udeladt og med den anden metode.".into(),
+            Mode::Continued => "Usikkerheden i den fremskrevne forventede andel indgår med den størrelse, tilbagetesten viser; usikkerheden i ministeriets egne tal indgår ikke.".into(),
         },
         has_improvement: res.comparison.is_some(),
+        expected_head: if continued.is_some() {
+            "Forventet (fremskrevet)".into()
+        } else {
+            "Forventet".into()
+        },
+        continued,
+        breaks: super::continued::breaks(cfg, Some(&res.periods)),
         rounding_text: if cfg.presentation.count_rounding == 10 {
             "Antal er afrundet til nærmeste 10; placeringer er beregnet på de uafrundede tal."
                 .into()

@@ -40,6 +40,10 @@ pub struct IndexView {
     pub versus: Option<Vec<super::versus::VersusGroupView>>,
     /// Model mode: how the ranks change under the other specifications, per group.
     pub sensitivity: Option<Vec<SensitivityGroup>>,
+    /// The backtest of carrying the ministry's list forward (continued and supplied mode).
+    pub backtest: Option<super::continued::BacktestView>,
+    /// Every configured series break, also those after the data's periods.
+    pub breaks: Vec<super::continued::BreakView>,
 }
 
 /// One group's alternative specifications (current period).
@@ -229,6 +233,8 @@ impl ViewBuilder<'_> {
             model_years: self.model_years(),
             versus: self.versus_page(),
             sensitivity: self.sensitivity(),
+            backtest: super::continued::backtest(self.cfg, self.res),
+            breaks: super::continued::breaks(self.cfg, None),
         }
     }
 

@@ -6,6 +6,7 @@
 pub mod cells;
 pub mod charts;
 pub mod common;
+pub mod continued;
 pub mod fmt;
 pub mod index;
 pub mod municipality;

@@ -104,6 +104,20 @@ impl ViewBuilder<'_> {
             small_threshold: self.cfg.ranking.small_population,
             since,
             cost_per_person: self.cfg.presentation.cost_per_person,
+            expected_from: self.expected_from(r),
+        }
+    }
+
+    /// The ministry's list a continued row's expected figure is carried from ("4. kvt. 2021").
+    fn expected_from(&self, r: &Row) -> Option<&str> {
+        let l = self.res.list(&r.period, &r.group)?;
+        match l.expected_source {
+            crate::compute::continued::ExpectedSource::Continued { .. } => self
+                .common
+                .continued
+                .as_ref()
+                .map(|c| c.from_short.as_str()),
+            _ => None,
         }
     }
 
@@ -273,7 +287,10 @@ impl ViewBuilder<'_> {
                 self.res
                     .row(p, &row.group, row.kommunekode)
                     .map(|r| TrendRow {
-                        period: p.short(),
+                        period: match self.expected_from(r) {
+                            Some(_) => format!("{} (fremskrevet)", p.short()),
+                            None => p.short(),
+                        },
                         cells: cells(&self.cfg.presentation, r, "../"),
                     })
             })

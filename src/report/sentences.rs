@@ -28,6 +28,8 @@ pub struct Facts<'a> {
     pub since: &'a str,
     /// Annual cost of one full-time person on benefits (DKK), when configured.
     pub cost_per_person: Option<f64>,
+    /// A continued list: the ministry's list it is carried from, e.g. "4. kvt. 2021".
+    pub expected_from: Option<&'a str>,
 }
 
 /// A group label as it reads inside a sentence: "kontanthjælp mv.", but "A-dagpenge" keeps
@@ -124,8 +126,12 @@ pub fn overall(f: &Facts) -> String {
             signed(r.gap_pp, f.decimals)
         );
     }
+    let basis = match f.expected_from {
+        Some(from) => format!("Fremskrevet fra ministeriets liste for {from} kan man forvente"),
+        None => "Ud fra rammevilkårene kan man forvente".to_string(),
+    };
     let second = stop(format!(
-        "Ud fra rammevilkårene kan man forvente {} {} {what}",
+        "{basis} {} {} {what}",
         count(r.expected, f.rounding),
         plural(r.expected, f.rounding)
     ));
@@ -171,8 +177,12 @@ pub fn group(f: &Facts) -> String {
             name = f.name
         );
     }
+    let forventet = match f.expected_from {
+        Some(from) => format!("forventet (fremskrevet fra ministeriets liste for {from})"),
+        None => "forventet".to_string(),
+    };
     format!(
-        "{scope_cap} ligger {name} {where_}: forventet {exp}, faktisk {act} {persons}, {diff}.",
+        "{scope_cap} ligger {name} {where_}: {forventet} {exp}, faktisk {act} {persons}, {diff}.",
         name = f.name,
         exp = count(r.expected, f.rounding),
         act = count(r.actual, f.rounding),
@@ -378,6 +388,7 @@ mod tests {
             potential_mkr: None,
             model_rank_low: None,
             model_rank_high: None,
+            expected_source: "ministry".into(),
         }
     }
 
@@ -394,7 +405,23 @@ mod tests {
             small_threshold: 5000.0,
             since: "siden året før",
             cost_per_person: None,
+            expected_from: None,
         }
+    }
+
+    #[test]
+    fn continued_rows_say_where_the_expected_figure_comes_from() {
+        let r = row(1580.0, 1540.0, -0.26, 24);
+        let mut f = facts(&r, "Ydelsesgrupper i alt", true);
+        f.expected_from = Some("4. kvt. 2021");
+        assert!(overall(&f).contains(
+            "Fremskrevet fra ministeriets liste for 4. kvt. 2021 kan man forvente 1.580 fuldtidspersoner"
+        ));
+        let mut g = facts(&r, "Kontanthjælp mv.", false);
+        g.expected_from = Some("4. kvt. 2021");
+        assert!(group(&g).contains(
+            "forventet (fremskrevet fra ministeriets liste for 4. kvt. 2021) 1.580, faktisk 1.540"
+        ));
     }
 
     #[test]

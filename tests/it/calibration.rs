@@ -167,3 +167,61 @@ fn model_mode_sets_cover_the_true_rank() {
     }
     cov.check("model");
 }
+
+/// Continued mode: the expected share itself is an estimate, its error drawn at the size the
+/// backtest on the real Y30R21 lists gives (the chosen methods' RMSE, one year ahead, per group),
+/// and handed to the noise model as the pipeline does. The sets must still cover the true rank —
+/// the gap against the ministry's (unknown) expected share.
+#[test]
+fn continued_mode_sets_cover_the_true_rank_at_the_backtested_error() {
+    let p = kommunebench::load(&super::common::repo().join("config/continued.toml")).unwrap();
+    let errors = &p.results.continuation.as_ref().unwrap().errors;
+    let mut z = Normals::new(56);
+    let pop = populations(&mut z);
+    for (k, e) in errors.iter().filter(|e| e.horizon_months == 12).enumerate() {
+        let sd = e.rmse_pp;
+        assert!(sd > 0.0 && sd < 1.0, "{}: {sd}", e.group);
+        let expected: Vec<f64> = (0..N).map(|_| 8.0 + 2.0 * z.next_normal()).collect();
+        // True gaps of the spread the real lists have (0.2–0.4 pp).
+        let theta: Vec<f64> = (0..N).map(|_| 0.3 * z.next_normal()).collect();
+        let truth = true_ranks(&theta);
+        let v: Vec<f64> = (0..N)
+            .map(|i| binomial_var_pp((expected[i] + theta[i]).max(0.1) / 100.0 * pop[i], pop[i]))
+            .collect();
+        let mut cov = Coverage3 {
+            all: (0, 0),
+            top: (0, 0),
+            bottom: (0, 0),
+        };
+        for d in 0..DATASETS {
+            let actual: Vec<f64> = (0..N)
+                .map(|i| expected[i] + theta[i] + (PHI * v[i]).sqrt() * z.next_normal())
+                .collect();
+            let continued: Vec<f64> = (0..N).map(|i| expected[i] + sd * z.next_normal()).collect();
+            let gaps: Vec<f64> = (0..N).map(|i| actual[i] - continued[i]).collect();
+            // φ from the ministry's own lists a year apart (no continuation error in them).
+            let before: Vec<f64> = (0..N)
+                .map(|i| theta[i] + 0.02 * z.next_normal() + (PHI * v[i]).sqrt() * z.next_normal())
+                .collect();
+            let now: Vec<f64> = (0..N).map(|i| actual[i] - expected[i]).collect();
+            let changes: Vec<(f64, f64)> =
+                (0..N).map(|i| (now[i] - before[i], 2.0 * v[i])).collect();
+            let phi = overdispersion(&GroupId::from("x"), &changes).phi;
+            let se: Vec<f64> = (0..N).map(|i| (phi * v[i] + sd * sd).sqrt()).collect();
+            let neg: Vec<f64> = gaps.iter().map(|g| -g).collect();
+            let sets = rank_sets(
+                &neg,
+                &se,
+                LEVEL,
+                Coverage::Marginal,
+                500,
+                7000 + (k * DATASETS + d) as u64,
+            );
+            for i in 0..N {
+                let (lo, hi) = sets[i];
+                cov.add(truth[i], lo as usize <= truth[i] && truth[i] <= hi as usize);
+            }
+        }
+        cov.check(&format!("continued, {} (error sd {sd:.3} pp)", e.group));
+    }
+}

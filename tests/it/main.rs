@@ -2,6 +2,7 @@
 
 mod calibration;
 mod common;
+mod continued;
 mod dst;
 mod errors;
 mod html;

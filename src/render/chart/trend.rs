@@ -71,9 +71,41 @@ pub fn gap_trend(c: &TrendChart) -> anyhow::Result<String> {
         chart
             .draw_series(LineSeries::new(pts.clone(), FOCUS.stroke_width(3)))
             .map_err(err("trend"))?;
+        for &(x, ref date) in &c.breaks {
+            chart
+                .draw_series(LineSeries::new([(x, lo), (x, hi)], INK.stroke_width(1)))
+                .map_err(err("trend"))?;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!("Databrud {date}"),
+                    (x, hi),
+                    (FONT_FAMILY, 11)
+                        .into_font()
+                        .color(&INK)
+                        .pos(Pos::new(HPos::Left, VPos::Top)),
+                )))
+                .map_err(err("trend"))?;
+        }
+        // A continued point's expected figure is not the ministry's: drawn hollow.
         chart
-            .draw_series(pts.iter().map(|&p| Circle::new(p, 4, FOCUS.filled())))
+            .draw_series(data.iter().zip(&pts).map(|(d, &p)| {
+                if d.continued {
+                    Circle::new(p, 4, FOCUS.stroke_width(2))
+                } else {
+                    Circle::new(p, 4, FOCUS.filled())
+                }
+            }))
             .map_err(err("trend"))?;
+        if data.iter().any(|d| d.continued) {
+            chart
+                .draw_series(
+                    data.iter()
+                        .zip(&pts)
+                        .filter(|(d, _)| d.continued)
+                        .map(|(_, &p)| Circle::new(p, 2, WHITE.filled())),
+                )
+                .map_err(err("trend"))?;
+        }
         if let Some(&(x, y)) = pts.last() {
             chart
                 .draw_series(std::iter::once(Text::new(
@@ -91,10 +123,22 @@ pub fn gap_trend(c: &TrendChart) -> anyhow::Result<String> {
     let title = format!("{name}: forskel i procentpoint over tid, {group_label}");
     let values: Vec<String> = data
         .iter()
-        .map(|d| format!("{}: {}", d.label, fmt::signed(d.gap_pp, decimals)))
+        .map(|d| {
+            format!(
+                "{}: {}{}",
+                d.label,
+                fmt::signed(d.gap_pp, decimals),
+                if d.continued { " (fremskrevet)" } else { "" }
+            )
+        })
+        .collect();
+    let breaks: String = c
+        .breaks
+        .iter()
+        .map(|(_, d)| format!(" Databrud {d}."))
         .collect();
     let desc = format!(
-        "Linjediagram over forskellen mellem faktisk og forventet andel. {}.",
+        "Linjediagram over forskellen mellem faktisk og forventet andel. {}.{breaks}",
         values.join("; ")
     );
     Ok(finish_svg(buf, id, &title, &desc))
