@@ -99,6 +99,12 @@ pub struct RawContinued {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, ContinueMethod>")]
     pub groups: BTreeMap<String, Spanned<ContinueMethod>>,
+    /// The weight (0–1) each municipality's gap in the list carried from keeps in the continued
+    /// gap — gaps persist from year to year. Default: chosen by the one-year backtest (0 when
+    /// there is none); `0` switches it off.
+    #[serde(default)]
+    #[schemars(with = "Option<f64>")]
+    pub persistence: Option<Spanned<f64>>,
     /// Statistics Denmark's KOMGRP classification (`kommunegrupper.csv`, `;`-separated, level 1 =
     /// group, level 2 = municipality) for the `group` method. Default: the regions.
     #[serde(default)]
@@ -149,6 +155,8 @@ pub struct Continued {
     pub groups: BTreeMap<GroupId, ContinueMethod>,
     /// The KOMGRP classification file, when configured.
     pub trend_groups: Option<InputFile>,
+    /// A fixed persistence weight; `None` = chosen by the backtest.
+    pub persistence: Option<f64>,
 }
 
 impl Continued {
@@ -289,7 +297,21 @@ pub(super) fn check(
         }
         None => None,
     };
+    let persistence = match &c.persistence {
+        Some(w) if !(0.0..=1.0).contains(w.get_ref()) => {
+            return Err(src.error_at(
+                w.span(),
+                format!(
+                    "expected.continued.persistence: expected a weight from 0 to 1, found {}",
+                    w.get_ref()
+                ),
+            ))
+        }
+        Some(w) => Some(*w.get_ref()),
+        None => None,
+    };
     Ok(Some(Continued {
+        persistence,
         from,
         from_at: src.at(c.from.span()),
         method: c.method,

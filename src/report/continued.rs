@@ -93,7 +93,9 @@ fn trend(r: &Report) -> &str {
 pub fn predictor_words(p: Predictor, r: &Report) -> String {
     match p {
         Predictor::Method(m) => first_upper(&m.danish(trend(r))),
-        Predictor::Chosen => "Den valgte metode pr. ydelsesgruppe".into(),
+        Predictor::Chosen => {
+            "Den valgte metode pr. ydelsesgruppe med den tidligere listes forskel".into()
+        }
         Predictor::Naive => "Naiv: sidste års liste uændret".into(),
     }
 }
@@ -145,14 +147,11 @@ pub fn facts(cfg: &Config, res: &Results) -> Option<ContinuedFacts> {
         .filter_map(|c| {
             let g = cfg.group(&c.group)?;
             Some(format!(
-                "{}: {} ({})",
+                "{}: {} ({}); {}",
                 g.label,
                 c.method.danish(trend(r)),
-                match c.by {
-                    "backtest" => "valgt efter tilbagetesten",
-                    "config" => "fastsat i konfigurationen",
-                    _ => "standard; ingen tilbagetest",
-                }
+                by_words(c.by),
+                persistence_words(c.persistence, c.persistence_by, &from.short()),
             ))
         })
         .collect();
@@ -169,6 +168,29 @@ pub fn facts(cfg: &Config, res: &Results) -> Option<ContinuedFacts> {
         backtest_sentence: sentence,
         methods,
     })
+}
+
+fn by_words(by: &str) -> &'static str {
+    match by {
+        "backtest" => "valgt efter tilbagetesten",
+        "config" => "fastsat i konfigurationen",
+        _ => "standard; ingen tilbagetest",
+    }
+}
+
+/// "forskellen i ministeriets liste for 4. kvt. 2021 vægter 40 % (valgt efter tilbagetesten)".
+fn persistence_words(w: f64, by: &str, from: &str) -> String {
+    if w <= 0.0 {
+        return format!(
+            "forskellen i ministeriets liste for {from} indgår ikke ({})",
+            by_words(by)
+        );
+    }
+    format!(
+        "forskellen i ministeriets liste for {from} vægter {} % ({})",
+        number(w * 100.0, 0),
+        by_words(by)
+    )
 }
 
 /// The breaks, for the pages: those within `periods` (after the first one begins, by the last
@@ -227,20 +249,15 @@ pub fn backtest(cfg: &Config, res: &Results) -> Option<BacktestView> {
                 "summen af ydelsesgruppernes fremskrevne antal".to_string()
             } else {
                 let m = r.method_of(&g.id);
-                let by = r
-                    .choices
-                    .iter()
-                    .find(|c| c.group == g.id)
-                    .map_or("", |c| c.by);
-                format!(
-                    "{}{}",
-                    m.danish(trend(r)),
-                    if by == "config" {
-                        " (fastsat i konfigurationen)"
-                    } else {
-                        " (valgt efter tilbagetesten)"
-                    }
-                )
+                match r.choices.iter().find(|c| c.group == g.id) {
+                    Some(c) => format!(
+                        "{} ({}); den tidligere listes forskel vægter {} %",
+                        m.danish(trend(r)),
+                        by_words(c.by),
+                        number(c.persistence * 100.0, 0)
+                    ),
+                    None => m.danish(trend(r)),
+                }
             };
             let mut scores: Vec<&Score> = r.backtest.iter().filter(|s| s.group == g.id).collect();
             scores.sort_by(|a, b| {
@@ -274,7 +291,7 @@ pub fn backtest(cfg: &Config, res: &Results) -> Option<BacktestView> {
         .collect();
     let published: Vec<String> = r.published.iter().map(|p| p.short()).collect();
     let intro = format!(
-        "Tilbagetesten forudsiger hver af ministeriets lister ud fra en liste ét eller to år tidligere — de forventede andele fremskrevet med kun det, der ville have været kendt: de faktiske tal og rammevilkårene — og sammenligner med det, ministeriet offentliggjorde. Ministeriets lister i data: {}. Til sammenligning den naive fremskrivning: den tidligere liste uændret. Spearman er rangkorrelationen med ministeriets placeringer (1 = samme rækkefølge); RMSE er den gennemsnitlige afvigelse fra ministeriets forventede andel i procentpoint; top/bund 10 tæller, hvor mange af ministeriets 10 bedste (dårligste), fremskrivningen også har blandt de 10 bedste (dårligste).",
+        "Tilbagetesten forudsiger hver af ministeriets lister ud fra en liste ét eller to år tidligere — de forventede andele fremskrevet med kun det, der ville have været kendt: de faktiske tal og rammevilkårene — og sammenligner med det, ministeriet offentliggjorde. Ministeriets lister i data: {}. Metoderne alene står i rækkerne med deres navn; den valgte fremskrivning lægger desuden den tidligere listes forskel ind med den vægt, tilbagetesten har valgt — og når en liste forudsiges, er vægten valgt uden den liste. Til sammenligning den naive fremskrivning: den tidligere liste uændret. Spearman er rangkorrelationen med ministeriets placeringer (1 = samme rækkefølge); RMSE er den gennemsnitlige afvigelse fra ministeriets forventede andel i procentpoint; top/bund 10 tæller, hvor mange af ministeriets 10 bedste (dårligste), fremskrivningen også har blandt de 10 bedste (dårligste).",
         published.join(", ")
     );
     Some(BacktestView {

@@ -225,3 +225,68 @@ fn continued_mode_sets_cover_the_true_rank_at_the_backtested_error() {
         cov.check(&format!("continued, {} (error sd {sd:.3} pp)", e.group));
     }
 }
+
+/// The same with the persistence weight: the continued gap is (1 − w)·(actual − carried) +
+/// w·(the earlier list's gap), biased towards last year's gap where the true gap changed. The
+/// error's size is what the pipeline measures — the RMSE of the blended expected share against
+/// the ministry's in a backtest draw — and the sets must still cover the true rank.
+#[test]
+fn continued_mode_with_persistence_keeps_the_coverage() {
+    let p = kommunebench::load(&super::common::repo().join("config/continued.toml")).unwrap();
+    let report = p.results.continuation.as_ref().unwrap();
+    let mut z = Normals::new(78);
+    let pop = populations(&mut z);
+    for (k, c) in report.choices.iter().enumerate() {
+        let w = c.persistence;
+        let carried_sd = 0.2; // the methods alone: RMSE 0.08–0.25 pp on the real lists
+        let expected: Vec<f64> = (0..N).map(|_| 8.0 + 2.0 * z.next_normal()).collect();
+        let theta: Vec<f64> = (0..N).map(|_| 0.3 * z.next_normal()).collect();
+        let truth = true_ranks(&theta);
+        let v: Vec<f64> = (0..N)
+            .map(|i| binomial_var_pp((expected[i] + theta[i]).max(0.1) / 100.0 * pop[i], pop[i]))
+            .collect();
+        // One draw of (blended estimate, truth): the blended gap and the error of the
+        // blended expected share against the ministry's.
+        let mut draw = |z: &mut Normals| {
+            let mut gap = vec![0.0; N];
+            let mut err = vec![0.0; N];
+            for i in 0..N {
+                let earlier =
+                    theta[i] + 0.1 * z.next_normal() + (PHI * v[i]).sqrt() * z.next_normal();
+                let actual = expected[i] + theta[i] + (PHI * v[i]).sqrt() * z.next_normal();
+                let carried = expected[i] + carried_sd * z.next_normal();
+                gap[i] = (1.0 - w) * (actual - carried) + w * earlier;
+                err[i] = (actual - gap[i]) - expected[i];
+            }
+            (gap, err)
+        };
+        let (_, err) = draw(&mut z);
+        let sd = (err.iter().map(|e| e * e).sum::<f64>() / N as f64).sqrt();
+        let mut cov = Coverage3 {
+            all: (0, 0),
+            top: (0, 0),
+            bottom: (0, 0),
+        };
+        for d in 0..DATASETS {
+            let (gaps, _) = draw(&mut z);
+            let se: Vec<f64> = (0..N).map(|i| (PHI * v[i] + sd * sd).sqrt()).collect();
+            let neg: Vec<f64> = gaps.iter().map(|g| -g).collect();
+            let sets = rank_sets(
+                &neg,
+                &se,
+                LEVEL,
+                Coverage::Marginal,
+                500,
+                9000 + (k * DATASETS + d) as u64,
+            );
+            for i in 0..N {
+                let (lo, hi) = sets[i];
+                cov.add(truth[i], lo as usize <= truth[i] && truth[i] <= hi as usize);
+            }
+        }
+        cov.check(&format!(
+            "continued with persistence {w}, {} (error sd {sd:.3} pp)",
+            c.group
+        ));
+    }
+}

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::carry::Carrier;
+use super::carry::{blend, Carrier, Plan, Start};
 use crate::compute::rank::competition_rank;
 use crate::compute::stats::{rmse, spearman};
 use crate::config::continued::ContinueMethod;
@@ -104,29 +104,41 @@ pub fn months_between(a: &Period, b: &Period) -> Option<u32> {
     u32::try_from(mb - ma).ok().filter(|&m| m > 0)
 }
 
+/// A group's chosen plan for predicting the list of a period.
+pub type ChosenPlan<'a> = dyn Fn(&GroupId, &Period) -> Plan + 'a;
+
+/// The published list of `from` as a start to carry from.
+pub fn start_of(
+    carrier: &Carrier,
+    official: &BTreeMap<(Period, GroupId), Official>,
+    from: &Period,
+) -> Start {
+    let get = |f: &dyn Fn(&Official) -> Vec<f64>| -> BTreeMap<GroupId, Vec<f64>> {
+        carrier
+            .cfg
+            .groups
+            .iter()
+            .map(|g| (g.id.clone(), f(&official[&(from.clone(), g.id.clone())])))
+            .collect()
+    };
+    Start {
+        shares: get(&|o| o.expected_share.clone()),
+        gaps: get(&|o| o.gap_pp.clone()),
+    }
+}
+
 /// Runs the backtest for every pair, group and predictor; `chosen` gives each ordinary group's
-/// chosen method (`None` while the choice is being made: no `Chosen` rows).
+/// chosen plan when predicting the list of a period — chosen without that list (`None` while
+/// the choice is being made: no `Chosen` rows).
 pub fn run(
     carrier: &Carrier,
     official: &BTreeMap<(Period, GroupId), Official>,
     published: &[Period],
-    chosen: Option<&dyn Fn(&GroupId) -> ContinueMethod>,
+    chosen: Option<&ChosenPlan>,
 ) -> Vec<Score> {
     let mut out = Vec::new();
     for (from, to, h) in pairs(published) {
-        let start: BTreeMap<GroupId, Vec<f64>> = carrier
-            .cfg
-            .groups
-            .iter()
-            .map(|g| {
-                (
-                    g.id.clone(),
-                    official[&(from.clone(), g.id.clone())]
-                        .expected_share
-                        .clone(),
-                )
-            })
-            .collect();
+        let start = start_of(carrier, official, &from);
         let before = to.year_earlier();
         let mut predictors: Vec<Predictor> = carrier
             .available()
@@ -137,16 +149,22 @@ pub fn run(
             predictors.push(Predictor::Chosen);
         }
         for p in predictors {
-            let method_of = |g: &GroupId| match (p, chosen) {
-                (Predictor::Method(m), _) => m,
-                (_, Some(c)) => c(g),
-                _ => ContinueMethod::National,
+            let plan = |g: &GroupId| match (p, chosen) {
+                (Predictor::Method(m), _) => Plan {
+                    method: m,
+                    persistence: 0.0,
+                },
+                (_, Some(c)) => c(g, &to),
+                _ => Plan {
+                    method: ContinueMethod::National,
+                    persistence: 0.0,
+                },
             };
-            let now = carrier.carry_all(&method_of, &from, &start, &to);
+            let now = carrier.carry_all(&plan, &from, &start, &to);
             // The year before the later list: published when it is the earlier list itself,
             // else carried from it too, as a continued build would.
             let prev = (before > from && published.contains(&before))
-                .then(|| carrier.carry_all(&method_of, &from, &start, &before));
+                .then(|| carrier.carry_all(&plan, &from, &start, &before));
             for g in &carrier.cfg.groups {
                 let off = &official[&(to.clone(), g.id.clone())];
                 let gaps: Vec<f64> = off
@@ -291,6 +309,60 @@ fn score(
         bottom_10: tail(false),
         improvement_spearman,
     }
+}
+
+/// The weights of the earlier gap tried: 0, 0.1, …, 1.
+pub const PERSISTENCE_GRID: [f64; 11] = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
+
+/// For one ordinary group carried with `method`, per one-year pair (its later period) the
+/// Spearman with the published ranks at every weight of [`PERSISTENCE_GRID`].
+pub fn persistence_curves(
+    carrier: &Carrier,
+    official: &BTreeMap<(Period, GroupId), Official>,
+    published: &[Period],
+    group: &GroupId,
+    method: ContinueMethod,
+) -> Vec<(Period, [f64; 11])> {
+    let mut out = Vec::new();
+    for (from, to, h) in pairs(published) {
+        if h != 12 {
+            continue;
+        }
+        let start = start_of(carrier, official, &from);
+        let carried = carrier.carry(method, group, (&from, &start.shares[group]), &to);
+        let actual = carrier.actual_shares(group, &to);
+        let off = &official[&(to.clone(), group.clone())];
+        let or: Vec<f64> = off.ranks.iter().map(|&r| f64::from(r)).collect();
+        let mut curve = [0.0; 11];
+        for (k, &w) in PERSISTENCE_GRID.iter().enumerate() {
+            let e = blend(&carried, &actual, &start.gaps[group], w);
+            let gaps: Vec<f64> = actual.iter().zip(&e).map(|(a, e)| a - e).collect();
+            let r: Vec<f64> = competition_rank(&gaps)
+                .iter()
+                .map(|&r| f64::from(r))
+                .collect();
+            curve[k] = spearman(&r, &or);
+        }
+        out.push((to, curve));
+    }
+    out
+}
+
+/// The weight with the best mean Spearman over `curves` (ties: the smaller weight); 0 without
+/// curves.
+pub fn best_persistence<'a>(curves: impl Iterator<Item = &'a [f64; 11]>) -> f64 {
+    let curves: Vec<&[f64; 11]> = curves.collect();
+    if curves.is_empty() {
+        return 0.0;
+    }
+    let mut best = (0.0, f64::NEG_INFINITY);
+    for (k, &w) in PERSISTENCE_GRID.iter().enumerate() {
+        let mean = curves.iter().map(|c| c[k]).sum::<f64>() / curves.len() as f64;
+        if mean > best.1 + 1e-12 {
+            best = (w, mean);
+        }
+    }
+    best.0
 }
 
 #[cfg(test)]

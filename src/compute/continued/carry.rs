@@ -82,23 +82,30 @@ impl Carrier<'_> {
         }
     }
 
-    /// Carries every group of `from` (shares in `start`) to `to`: ordinary groups with the
-    /// method `method_of` gives them, a total as the sum of its members' carried shares (the
-    /// total's expected count is the sum of its groups', as the ministry's).
+    /// Carries every group of `from` to `to`: ordinary groups as `plan` says, a total as the
+    /// sum of its members' carried shares (the total's expected count is the sum of its
+    /// groups', as the ministry's).
     pub fn carry_all(
         &self,
-        method_of: &dyn Fn(&GroupId) -> ContinueMethod,
+        plan: &dyn Fn(&GroupId) -> Plan,
         from: &Period,
-        start: &BTreeMap<GroupId, Vec<f64>>,
+        start: &Start,
         to: &Period,
     ) -> BTreeMap<GroupId, Vec<f64>> {
         let mut out = BTreeMap::new();
         for g in self.cfg.groups.iter().filter(|g| !g.is_total()) {
-            let carried = self.carry(method_of(&g.id), &g.id, (from, &start[&g.id]), to);
+            let p = plan(&g.id);
+            let carried = self.carry(p.method, &g.id, (from, &start.shares[&g.id]), to);
+            let carried = if p.persistence > 0.0 {
+                let actual = self.actual_shares(&g.id, to);
+                blend(&carried, &actual, &start.gaps[&g.id], p.persistence)
+            } else {
+                carried
+            };
             out.insert(g.id.clone(), carried);
         }
         for g in self.cfg.groups.iter().filter(|g| g.is_total()) {
-            let n = start[&g.id].len();
+            let n = start.shares[&g.id].len();
             let sum = (0..n)
                 .map(|i| g.total_of.iter().map(|m| out[m][i]).sum())
                 .collect();
@@ -106,6 +113,47 @@ impl Carrier<'_> {
         }
         out
     }
+}
+
+impl Carrier<'_> {
+    /// A list's actual shares (pct.).
+    pub fn actual_shares(&self, group: &GroupId, period: &Period) -> Vec<f64> {
+        let b = &self.bases[&(period.clone(), group.clone())];
+        b.actual
+            .iter()
+            .zip(&b.population)
+            .map(|(a, p)| a / p * 100.0)
+            .collect()
+    }
+}
+
+/// The list carried from: the ministry's expected shares and gaps per group.
+pub struct Start {
+    /// Expected shares (pct.).
+    pub shares: BTreeMap<GroupId, Vec<f64>>,
+    /// Gaps (pp).
+    pub gaps: BTreeMap<GroupId, Vec<f64>>,
+}
+
+/// How an ordinary group is carried: the method, and the weight its gap in the list carried
+/// from keeps (gaps persist from year to year; 0 = the carried expected share alone).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Plan {
+    /// The continuation method.
+    pub method: ContinueMethod,
+    /// The weight w of the earlier gap: gap = (1 − w)·(actual − carried) + w·earlier gap.
+    pub persistence: f64,
+}
+
+/// The expected share whose gap is `(1 − w)` of the carried one and `w` of the earlier gap:
+/// actual − ((1 − w)(actual − carried) + w·gap₀) = (1 − w)·carried + w·(actual − gap₀).
+pub fn blend(carried: &[f64], actual: &[f64], gap0: &[f64], w: f64) -> Vec<f64> {
+    carried
+        .iter()
+        .zip(actual)
+        .zip(gap0)
+        .map(|((e, a), g)| ((1.0 - w) * e + w * (a - g)).clamp(0.0, 100.0))
+        .collect()
 }
 
 /// The actual share (pct., population-weighted) of each trend group.

@@ -24,7 +24,7 @@ use crate::config::Config;
 use crate::input::Dataset;
 use crate::keys::{GroupId, Period};
 use backtest::{months_between, Official, Predictor, Score};
-use carry::{Carrier, Lists};
+use carry::{Carrier, Lists, Plan};
 
 /// Where a list's expected figures come from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -63,6 +63,37 @@ pub struct Choice {
     pub method: ContinueMethod,
     /// `backtest` (the best mean one-year Spearman), `config`, or `default` (no backtest).
     pub by: &'static str,
+    /// The weight the gap of the list carried from keeps (0 = none).
+    pub persistence: f64,
+    /// How that weight was set: `backtest`, `config` or `default`.
+    pub persistence_by: &'static str,
+    /// Per one-year backtest pair (its later period), the Spearman at each weight tried.
+    #[serde(skip)]
+    pub curves: Vec<(Period, [f64; 11])>,
+}
+
+impl Choice {
+    /// The plan for the production continuation.
+    pub fn plan(&self) -> Plan {
+        Plan {
+            method: self.method,
+            persistence: self.persistence,
+        }
+    }
+
+    /// The plan for predicting the published list of `to` in the backtest: the weight chosen
+    /// without that list.
+    pub fn plan_without(&self, to: &Period) -> Plan {
+        let persistence = if self.persistence_by == "backtest" {
+            backtest::best_persistence(self.curves.iter().filter(|(t, _)| t != to).map(|(_, c)| c))
+        } else {
+            self.persistence
+        };
+        Plan {
+            method: self.method,
+            persistence,
+        }
+    }
 }
 
 /// The backtested size of the continued figure's error, per group and horizon.
@@ -325,11 +356,7 @@ fn choose(
         .map(|g| {
             let m = configured(&g.id);
             if m != ContinueMethod::Auto {
-                return Choice {
-                    group: g.id.clone(),
-                    method: m,
-                    by: "config",
-                };
+                return Choice::new(&g.id, m, "config");
             }
             let horizon = if trial.iter().any(|s| s.horizon_months == 12) {
                 12
@@ -353,19 +380,24 @@ fn choose(
                 }
             }
             match best {
-                Some((method, _)) => Choice {
-                    group: g.id.clone(),
-                    method,
-                    by: "backtest",
-                },
-                None => Choice {
-                    group: g.id.clone(),
-                    method: ContinueMethod::National,
-                    by: "default",
-                },
+                Some((method, _)) => Choice::new(&g.id, method, "backtest"),
+                None => Choice::new(&g.id, ContinueMethod::National, "default"),
             }
         })
         .collect()
+}
+
+impl Choice {
+    fn new(group: &GroupId, method: ContinueMethod, by: &'static str) -> Choice {
+        Choice {
+            group: group.clone(),
+            method,
+            by,
+            persistence: 0.0,
+            persistence_by: "default",
+            curves: Vec::new(),
+        }
+    }
 }
 
 /// Pooled RMSE of the chosen predictor per group and horizon.
@@ -408,15 +440,36 @@ fn assess(
     carrier: &Carrier,
     periods: &[Period],
     configured: &dyn Fn(&GroupId) -> ContinueMethod,
+    persistence: Option<f64>,
 ) -> Assessment {
     let (published, official) = officials(cfg, periods, carrier.bases);
     let trial = backtest::run(carrier, &official, &published, None);
-    let choices = choose(cfg, configured, &trial);
-    let chosen = |g: &GroupId| {
-        choices
-            .iter()
-            .find(|c| &c.group == g)
-            .map_or(ContinueMethod::National, |c| c.method)
+    let mut choices = choose(cfg, configured, &trial);
+    for c in &mut choices {
+        match persistence {
+            Some(w) => {
+                c.persistence = w;
+                c.persistence_by = "config";
+            }
+            None => {
+                c.curves = backtest::persistence_curves(
+                    carrier, &official, &published, &c.group, c.method,
+                );
+                if !c.curves.is_empty() {
+                    c.persistence = backtest::best_persistence(c.curves.iter().map(|(_, k)| k));
+                    c.persistence_by = "backtest";
+                }
+            }
+        }
+    }
+    let chosen = |g: &GroupId, to: &Period| {
+        choices.iter().find(|c| &c.group == g).map_or(
+            Plan {
+                method: ContinueMethod::National,
+                persistence: 0.0,
+            },
+            |c| c.plan_without(to),
+        )
     };
     let scores = backtest::run(carrier, &official, &published, Some(&chosen));
     Assessment {
@@ -442,7 +495,7 @@ pub fn backtest_only(
         choices,
         scores: backtest,
         ..
-    } = assess(cfg, &carrier, periods, &|_| ContinueMethod::Auto);
+    } = assess(cfg, &carrier, periods, &|_| ContinueMethod::Auto, None);
     if backtest.is_empty() {
         return Ok(None);
     }
@@ -502,7 +555,7 @@ pub fn continue_lists(
         official,
         choices,
         scores: backtest,
-    } = assess(cfg, &carrier, &earlier, &|g| c.method_of(g));
+    } = assess(cfg, &carrier, &earlier, &|g| c.method_of(g), c.persistence);
     if let Some(p) = earlier.iter().find(|p| !published.contains(p)) {
         bail_input!(
             "period {p}: the data has no expected figures for every group and municipality; in continued mode every period up to expected.continued.from ({from}) is the ministry's own list"
@@ -510,27 +563,19 @@ pub fn continue_lists(
     }
     let errors = errors(cfg, &backtest);
     let chosen = |g: &GroupId| {
-        choices
-            .iter()
-            .find(|c| &c.group == g)
-            .map_or(ContinueMethod::National, |c| c.method)
+        choices.iter().find(|c| &c.group == g).map_or(
+            Plan {
+                method: ContinueMethod::National,
+                persistence: 0.0,
+            },
+            Choice::plan,
+        )
     };
     let mut expected = BTreeMap::new();
     let mut pred_var = BTreeMap::new();
     let mut sources = BTreeMap::new();
     let mut lists = Vec::new();
-    let start: BTreeMap<GroupId, Vec<f64>> = cfg
-        .groups
-        .iter()
-        .map(|g| {
-            (
-                g.id.clone(),
-                official[&(from.clone(), g.id.clone())]
-                    .expected_share
-                    .clone(),
-            )
-        })
-        .collect();
+    let start = backtest::start_of(&carrier, &official, from);
     for p in periods {
         if p <= from {
             for g in &cfg.groups {
