@@ -247,7 +247,7 @@ fn continued_mode_with_persistence_keeps_the_coverage() {
             .collect();
         // One draw of (blended estimate, truth): the blended gap and the error of the
         // blended expected share against the ministry's.
-        let mut draw = |z: &mut Normals| {
+        let draw = |z: &mut Normals| {
             let mut gap = vec![0.0; N];
             let mut err = vec![0.0; N];
             for i in 0..N {
