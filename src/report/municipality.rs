@@ -121,6 +121,29 @@ impl ViewBuilder<'_> {
         }
     }
 
+    /// A series break between the row's period and the one its improvement is measured against:
+    /// the improvement is left out, or shown with this warning.
+    fn break_sentence(&self, r: &Row) -> Option<String> {
+        let l = self.res.list(&r.period, &r.group)?;
+        let texts: Vec<String> = l
+            .breaks_crossed
+            .iter()
+            .filter_map(|&i| self.cfg.breaks.get(i))
+            .map(|b| format!("{}: {}", b.date_words(), b.text))
+            .collect();
+        if texts.is_empty() {
+            return None;
+        }
+        let what = texts.join("; ");
+        Some(if r.improvement_pp.is_some() {
+            format!("Forbedringen sammenligner perioder på hver sin side af et databrud ({what}) og skal læses med forbehold.")
+        } else {
+            format!(
+                "Forbedringen er udeladt, fordi der er et databrud mellem de to perioder ({what})."
+            )
+        })
+    }
+
     fn since(&self) -> String {
         match &self.res.comparison {
             Some(c) if *c == self.res.current.year_earlier() => "siden året før".into(),
@@ -193,6 +216,7 @@ impl ViewBuilder<'_> {
             resume.push(sentences::group(&self.facts(s, self.group_of(s), since)));
         }
         resume.extend(sentences::improvement(&head));
+        resume.extend(self.break_sentence(head_row));
         resume.extend(sentences::interval(&head));
         resume.extend(sentences::model_range(&head));
         resume.extend(sentences::difficulty(&head));
@@ -211,6 +235,7 @@ impl ViewBuilder<'_> {
             sentences::group(&facts)
         }];
         sents.extend(sentences::improvement(&facts));
+        sents.extend(self.break_sentence(row));
         if !g.is_total() {
             sents.extend(sentences::interval(&facts));
             sents.extend(sentences::model_range(&facts));

@@ -289,4 +289,8 @@ fn a_break_between_two_periods_leaves_their_improvement_out_or_labels_it() {
         .is_some());
     let list = p.results.list(&cur, &k).unwrap();
     assert_eq!(list.breaks_crossed, vec![0]);
+    let site = dir.path().join("site-label");
+    build_html(&label, &site);
+    let page = std::fs::read_to_string(site.join("kommune/183.html")).unwrap();
+    assert!(page.contains("sammenligner perioder på hver sin side af et databrud"));
 }
