@@ -448,11 +448,44 @@ fn derived(src: &Src, raw: &RawConfig) -> anyhow::Result<Vec<Derived>> {
                 ),
             ));
         }
+        let nearby = match &d.nearby {
+            Some(n) => {
+                let path = src.resolve(n.boundaries.get_ref());
+                if !path.is_file() {
+                    return Err(src.error_at(
+                        n.boundaries.span(),
+                        format!(
+                            "{key}.nearby.boundaries: file {} does not exist",
+                            path.display()
+                        ),
+                    ));
+                }
+                if !(n.bandwidth_km.is_finite() && n.bandwidth_km > 0.0 && n.bandwidth_km <= 1000.0)
+                {
+                    return Err(src.error_at(
+                        at.clone(),
+                        format!(
+                            "{key}.nearby.bandwidth-km: expected a distance above 0 and at most 1000 km, found {}",
+                            n.bandwidth_km
+                        ),
+                    ));
+                }
+                Some((
+                    InputFile {
+                        written: n.boundaries.get_ref().clone(),
+                        path,
+                    },
+                    n.bandwidth_km,
+                ))
+            }
+            None => None,
+        };
         out.push(Derived {
             name,
             numerator: d.numerator.clone(),
             denominator: d.denominator.clone(),
             scale: d.scale,
+            nearby,
             at: src.at(at),
         });
     }

@@ -79,7 +79,7 @@ pub struct Report {
 }
 
 /// A file named in the config.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InputFile {
     /// The path as written in the config (for the manifest).
     pub written: PathBuf,
@@ -169,6 +169,8 @@ pub struct Derived {
     pub numerator: Vec<String>,
     pub denominator: Vec<String>,
     pub scale: f64,
+    /// Over the other municipalities within reach: the boundaries and the bandwidth (km).
+    pub nearby: Option<(InputFile, f64)>,
     /// Where it is written.
     pub at: Location,
 }
@@ -299,6 +301,12 @@ impl Config {
         out.extend(self.municipalities.iter().map(|m| m.path.clone()));
         out.extend(self.inputs.iter().map(|i| i.file.path.clone()));
         out.extend(self.templates_dir.iter().cloned());
+        out.extend(
+            self.derived
+                .iter()
+                .filter_map(|d| d.nearby.as_ref())
+                .map(|(f, _)| f.path.clone()),
+        );
         out.extend(
             self.expected
                 .continued

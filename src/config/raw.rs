@@ -242,6 +242,28 @@ pub struct DerivedConfig {
     /// Factor, e.g. 100 for a percentage. Default: 1.
     #[serde(default = "one")]
     pub scale: f64,
+    /// The same ratio over the other municipalities within reach instead of the municipality
+    /// itself (the local labour market): each weighted by a Gaussian kernel of the distance
+    /// between the municipalities' centroids. Computed after the other derived variables.
+    #[serde(default)]
+    pub nearby: Option<NearbyConfig>,
+}
+
+/// `[data.derived.nearby]`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct NearbyConfig {
+    /// The municipality boundaries, GeoJSON (DAGI: a feature per municipality with `KOMKODE`,
+    /// longitude/latitude). Required.
+    #[schemars(with = "PathBuf")]
+    pub boundaries: Spanned<PathBuf>,
+    /// The kernel's standard deviation in km. Default: 40.
+    #[serde(default = "forty")]
+    pub bandwidth_km: f64,
+}
+
+fn forty() -> f64 {
+    40.0
 }
 
 fn one() -> f64 {

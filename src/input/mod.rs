@@ -6,6 +6,7 @@
 
 mod areas;
 mod assemble;
+mod centroids;
 mod dimensional;
 mod jobindsats;
 mod jobindsats_table;
@@ -214,6 +215,19 @@ pub fn load(cfg: &Config) -> anyhow::Result<Dataset> {
         .map(|i| read_file(&i.file.path))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let mut ds = load_from(cfg, municipalities.as_deref(), &inputs)?;
+    let mut centroids = BTreeMap::new();
+    for (file, _) in cfg.derived.iter().filter_map(|d| d.nearby.as_ref()) {
+        if centroids.contains_key(&file.path) {
+            continue;
+        }
+        let bytes = read_file(&file.path)?;
+        let shown = file.path.display().to_string();
+        centroids.insert(file.path.clone(), centroids::parse(&bytes, &shown)?);
+        ds.inputs.push(InputFile::new(&file.written, &bytes));
+    }
+    if !centroids.is_empty() {
+        series::derive_nearby(cfg, &mut ds.series, &centroids)?;
+    }
     if let Some(file) = cfg
         .expected
         .continued

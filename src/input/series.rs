@@ -38,17 +38,38 @@ pub struct Design {
 
 /// Computes every `[[data.derived]]` variable from the series already read, in config order.
 pub(super) fn derive(cfg: &Config, series: &mut BTreeMap<String, Series>) -> anyhow::Result<()> {
-    for d in &cfg.derived {
-        let s = derive_one(cfg, d, series)?;
+    for d in cfg.derived.iter().filter(|d| d.nearby.is_none()) {
+        let s = derive_one(cfg, d, series, None)?;
         series.insert(d.name.clone(), s);
     }
     Ok(())
 }
 
+/// The derived variables over the municipalities within reach, after the others: per
+/// municipality i, scale × Σ_{j≠i} k_ij·num_j ÷ Σ_{j≠i} k_ij·den_j with the Gaussian kernel
+/// k_ij = exp(−½(d_ij / bandwidth)²) of the centroids' distance. The municipality itself is left
+/// out: its own employment is close to what the benchmark measures.
+pub(super) fn derive_nearby(
+    cfg: &Config,
+    series: &mut BTreeMap<String, Series>,
+    centroids: &BTreeMap<std::path::PathBuf, BTreeMap<Kommunekode, (f64, f64)>>,
+) -> anyhow::Result<()> {
+    for d in &cfg.derived {
+        if let Some((file, bw)) = &d.nearby {
+            let s = derive_one(cfg, d, series, Some((&centroids[&file.path], *bw)))?;
+            series.insert(d.name.clone(), s);
+        }
+    }
+    Ok(())
+}
+
+type Reach<'a> = (&'a BTreeMap<Kommunekode, (f64, f64)>, f64);
+
 fn derive_one(
     cfg: &Config,
     d: &Derived,
     series: &BTreeMap<String, Series>,
+    reach: Option<Reach>,
 ) -> anyhow::Result<Series> {
     if series.contains_key(&d.name) {
         return Err(cfg.error_at(
@@ -76,10 +97,13 @@ fn derive_one(
     let n_num = d.numerator.len();
     let mut out = Series {
         origin: format!(
-            "{} × ({}) ÷ ({})",
+            "{} × ({}) ÷ ({}){}",
             d.scale,
             d.numerator.join(" + "),
-            d.denominator.join(" + ")
+            d.denominator.join(" + "),
+            reach.map_or(String::new(), |(_, bw)| format!(
+                " over the other municipalities, Gaussian kernel of the centroid distance, bandwidth {bw} km"
+            ))
         ),
         values: BTreeMap::new(),
     };
@@ -87,19 +111,31 @@ fn derive_one(
         if !parts.iter().all(|p| p.values.contains_key(time)) {
             continue;
         }
-        let mut row = BTreeMap::new();
+        let mut sums = BTreeMap::new();
         for code in first.keys() {
             let vals: Option<Vec<f64>> = parts
                 .iter()
                 .map(|p| p.values[time].get(code).copied().flatten())
                 .collect();
-            let v = vals.and_then(|v| {
+            let v = vals.map(|v| {
                 let num: f64 = v[..n_num].iter().sum();
                 let den: f64 = v[n_num..].iter().sum();
-                (den != 0.0).then(|| d.scale * num / den)
+                (num, den)
             });
-            row.insert(*code, v);
+            sums.insert(*code, v);
         }
+        let row = match reach {
+            None => sums
+                .iter()
+                .map(|(c, v)| {
+                    (
+                        *c,
+                        v.and_then(|(n, dd)| (dd != 0.0).then(|| d.scale * n / dd)),
+                    )
+                })
+                .collect(),
+            Some((centroids, bw)) => nearby_row(cfg, d, &sums, centroids, bw)?,
+        };
         out.values.insert(time.clone(), row);
     }
     if out.values.is_empty() {
@@ -109,6 +145,54 @@ fn derive_one(
         ));
     }
     Ok(out)
+}
+
+/// One time's nearby values: a municipality without a centroid is an error naming it; one
+/// whose neighbours lack values gets none.
+fn nearby_row(
+    cfg: &Config,
+    d: &Derived,
+    sums: &BTreeMap<Kommunekode, Option<(f64, f64)>>,
+    centroids: &BTreeMap<Kommunekode, (f64, f64)>,
+    bw: f64,
+) -> anyhow::Result<BTreeMap<Kommunekode, Option<f64>>> {
+    let mut row = BTreeMap::new();
+    for &i in sums.keys() {
+        if !centroids.contains_key(&i) {
+            return Err(cfg.error_at(
+                &d.at,
+                format!(
+                    "data.derived {:?}: the boundaries have no municipality {}",
+                    d.name,
+                    i.get()
+                ),
+            ));
+        }
+        row.insert(i, kernel_ratio(i, sums, centroids, bw).map(|r| d.scale * r));
+    }
+    Ok(row)
+}
+
+/// Σ_{j≠i} k_ij·num_j ÷ Σ_{j≠i} k_ij·den_j; `None` when a neighbour lacks its values.
+fn kernel_ratio(
+    i: Kommunekode,
+    sums: &BTreeMap<Kommunekode, Option<(f64, f64)>>,
+    centroids: &BTreeMap<Kommunekode, (f64, f64)>,
+    bw: f64,
+) -> Option<f64> {
+    let (xi, yi) = centroids[&i];
+    let (mut num, mut den) = (0.0, 0.0);
+    for (&j, v) in sums.iter().filter(|(j, _)| **j != i) {
+        let Some(&(xj, yj)) = centroids.get(&j) else {
+            continue;
+        };
+        let dist = ((xi - xj).powi(2) + (yi - yj).powi(2)).sqrt();
+        let k = (-0.5 * (dist / bw).powi(2)).exp();
+        let (n, dd) = (*v)?;
+        num += k * n;
+        den += k * dd;
+    }
+    (den > 0.0).then(|| num / den)
 }
 
 fn known(series: &BTreeMap<String, Series>) -> String {
@@ -229,5 +313,35 @@ impl Dataset {
         } else {
             "alle perioder".to_string()
         })
+    }
+}
+
+#[cfg(test)]
+mod nearby_tests {
+    use super::*;
+
+    #[test]
+    fn the_kernel_weights_the_other_municipalities_by_distance() {
+        // Three municipalities on a line, 0, 40 and 80 km; bandwidth 40 km.
+        let c = |k: u16| Kommunekode(k);
+        let centroids =
+            BTreeMap::from([(c(1), (0.0, 0.0)), (c(2), (40.0, 0.0)), (c(3), (80.0, 0.0))]);
+        let sums = BTreeMap::from([
+            (c(1), Some((10.0, 100.0))),
+            (c(2), Some((30.0, 100.0))),
+            (c(3), Some((60.0, 200.0))),
+        ]);
+        // For 1: k₁₂ = e^(−½), k₁₃ = e^(−2); (30k₁₂ + 60k₁₃) ÷ (100k₁₂ + 200k₁₃).
+        let (k12, k13) = ((-0.5f64).exp(), (-2.0f64).exp());
+        let want = (30.0 * k12 + 60.0 * k13) / (100.0 * k12 + 200.0 * k13);
+        assert!((kernel_ratio(c(1), &sums, &centroids, 40.0).unwrap() - want).abs() < 1e-15);
+        // For 2 both neighbours weigh e^(−½): (10 + 60) ÷ (100 + 200); its own values never count.
+        assert!(
+            (kernel_ratio(c(2), &sums, &centroids, 40.0).unwrap() - 70.0 / 300.0).abs() < 1e-15
+        );
+        let mut gap = sums.clone();
+        gap.insert(c(3), None);
+        assert_eq!(kernel_ratio(c(1), &gap, &centroids, 40.0), None);
+        assert!(kernel_ratio(c(3), &gap, &centroids, 40.0).is_some());
     }
 }
