@@ -233,6 +233,18 @@ fn a_continuation_that_cannot_be_made_names_the_period_or_group() {
             && e.contains("not a configured group"),
         "{e}"
     );
+    // A persistence weight outside 0–1.
+    let c = project(dir.path(), &full, |t| {
+        t.replace("# persistence", "persistence").replace(
+            "method = \"auto\"\n",
+            "method = \"auto\"\npersistence = 1.5\n",
+        )
+    });
+    let e = error_of(&c);
+    assert!(
+        e.contains("expected.continued.persistence") && e.contains("1.5"),
+        "{e}"
+    );
     // A break with a date that does not exist.
     let c = project(dir.path(), &full, |t| {
         t.replacen("date = \"2025-07-01\"", "date = \"2025-02-29\"", 1)
