@@ -53,16 +53,7 @@ fn project(dir: &Path, y30r21: &str, edit: impl Fn(String) -> String) -> PathBuf
 }
 
 fn build_html(config: &Path, out: &Path) {
-    let o = run(&[
-        "build",
-        "--config",
-        config.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "html",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    super::common::build_format(config, out, "html");
 }
 
 fn period(row: &serde_json::Map<String, serde_json::Value>) -> &str {
