@@ -48,11 +48,14 @@ pub struct Timings {
 /// The renderers a format asks for, data files first.
 pub fn renderers(format: Format) -> Vec<Box<dyn Renderer>> {
     let mut out: Vec<Box<dyn Renderer>> = vec![Box::new(render::data::DataFiles)];
-    if format != Format::Pdf {
+    if matches!(format, Format::Html | Format::All) {
         out.push(Box::new(render::html::HtmlSite));
     }
-    if format != Format::Html {
+    if matches!(format, Format::Pdf | Format::All) {
         out.push(Box::new(render::pdf::PdfReports));
+    }
+    if matches!(format, Format::Word | Format::All) {
+        out.push(Box::new(render::word::WordFiles));
     }
     if std::env::var_os(render::DUMP_VIEW_VAR).is_some_and(|v| !v.is_empty()) {
         out.push(Box::new(render::ViewDump));

@@ -73,7 +73,9 @@ pub enum Format {
     Html,
     /// PDF appendices only (plus data files).
     Pdf,
-    /// Both.
+    /// Word files only (the agenda item, plus data files).
+    Word,
+    /// HTML, PDF and Word.
     All,
 }
 

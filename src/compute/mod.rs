@@ -16,6 +16,7 @@ pub mod random;
 pub mod rank;
 pub mod sensitivity;
 pub mod stats;
+pub mod status;
 pub mod uncertainty;
 pub mod versus;
 
@@ -58,6 +59,9 @@ pub struct Results {
     /// Continued mode: the continuation's choices, backtest and errors; supplied mode: the
     /// backtest of carrying the published lists forward.
     pub continuation: Option<continued::Report>,
+    /// The status report's and the targets' figures, when either is configured.
+    #[serde(skip)]
+    pub status: Option<status::StatusFigures>,
     #[serde(skip)]
     index: BTreeMap<(Period, GroupId), usize>,
 }
@@ -105,9 +109,10 @@ struct Ranked {
 
 /// Computes all results for the config and dataset.
 pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
-    let periods = ds.periods();
-    let (current, comparison) = current_and_comparison(cfg, &periods)?;
     let groups: Vec<GroupId> = cfg.groups.iter().map(|g| g.id.clone()).collect();
+    // Unranked groups may have periods of their own; the lists are the ranked groups'.
+    let periods = ds.periods_of(&groups);
+    let (current, comparison) = current_and_comparison(cfg, &periods)?;
 
     let mut bases: BTreeMap<(Period, GroupId), Base> = BTreeMap::new();
     for period in &periods {
@@ -240,7 +245,7 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
             list
         })
         .collect();
-    Ok(Results {
+    let mut res = Results {
         current,
         comparison,
         periods,
@@ -250,8 +255,13 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
         noise,
         versus,
         continuation,
+        status: None,
         index,
-    })
+    };
+    if cfg.status.is_some() || !cfg.targets.is_empty() {
+        res.status = Some(status::figures(cfg, ds, &res));
+    }
+    Ok(res)
 }
 
 /// The breaks of `group`'s series between `earlier` and `later` (indices into the config's).

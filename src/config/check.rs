@@ -128,14 +128,44 @@ pub(super) fn parse(text: &str, path: &Path) -> anyhow::Result<Config> {
         }
         None => None,
     };
-    let groups = groups(&src, &raw.groups)?;
+    let all_groups = groups(&src, &raw.groups)?;
+    let mut groups = Vec::new();
+    let mut unranked = Vec::new();
+    for (g, r) in all_groups.into_iter().zip(&raw.groups) {
+        if r.rank {
+            groups.push(g);
+        } else {
+            unranked.push(g);
+        }
+    }
     numbers(&src, &raw)?;
     texts(&src, &raw)?;
     let expected = expected(&src, &raw, &groups, &inputs)?;
     let comparison = comparison(&src, &raw)?;
     let derived = derived(&src, &raw)?;
     let breaks = super::continued::check_breaks(&src, &raw, &groups)?;
+    let every: Vec<&Group> = groups.iter().chain(&unranked).collect();
+    let comparison_period = match &report.comparison_period {
+        Some((p, _)) => p.clone(),
+        None => report.period.year_earlier(),
+    };
+    let status = super::status::check_status(
+        &src,
+        &raw,
+        &every,
+        [comparison_period.clone(), report.period.clone()],
+    )?;
+    let target_periods = match &status {
+        Some(s) => s.periods.clone(),
+        None => vec![comparison_period, report.period.clone()],
+    };
+    let targets = super::status::check_targets(&src, &raw, &every, &target_periods)?;
+    let agenda = super::status::check_agenda(&raw);
     Ok(Config {
+        unranked,
+        status,
+        targets,
+        agenda,
         breaks,
         derived,
         origin: Origin {
@@ -548,6 +578,7 @@ fn groups(src: &Src, raw: &[GroupConfig]) -> anyhow::Result<Vec<Group>> {
             }
         }
     }
+    hierarchy(src, raw)?;
     Ok(raw
         .iter()
         .map(|g| Group {
@@ -556,8 +587,88 @@ fn groups(src: &Src, raw: &[GroupConfig]) -> anyhow::Result<Vec<Group>> {
             source_labels: g.source_labels.clone(),
             benefits: g.benefits.clone(),
             total_of: g.total_of.iter().map(|m| GroupId::new(m.clone())).collect(),
+            part_of: g
+                .part_of
+                .as_ref()
+                .map(|p| GroupId::new(p.get_ref().clone())),
         })
         .collect())
+}
+
+/// `part-of` and `rank`: a parent that exists, no cycle, no total counting a row beside the
+/// row it is part of, no ranked total of unranked members, at least one ranked group.
+fn hierarchy(src: &Src, raw: &[GroupConfig]) -> anyhow::Result<()> {
+    let find = |id: &str| raw.iter().find(|g| g.id.get_ref() == id);
+    for g in raw {
+        let Some(p) = &g.part_of else { continue };
+        let gid = g.id.get_ref();
+        if find(p.get_ref()).is_none() {
+            return Err(src.error_at(
+                p.span(),
+                format!(
+                    "groups {gid:?}: part-of names {:?}, which is not a configured group",
+                    crate::error::excerpt(p.get_ref(), 40)
+                ),
+            ));
+        }
+        // Walk up: a chain longer than the number of groups has returned to a group seen.
+        let mut chain = vec![gid.as_str()];
+        let mut at = p.get_ref().as_str();
+        loop {
+            if chain.contains(&at) {
+                chain.push(at);
+                return Err(src.error_at(
+                    p.span(),
+                    format!(
+                        "groups {gid:?}: part-of makes a cycle ({})",
+                        chain.join(" → ")
+                    ),
+                ));
+            }
+            chain.push(at);
+            match find(at).and_then(|x| x.part_of.as_ref()) {
+                Some(next) => at = next.get_ref(),
+                None => break,
+            }
+        }
+    }
+    let ancestors = |id: &str| {
+        let mut out = Vec::new();
+        let mut at = find(id).and_then(|g| g.part_of.as_ref());
+        while let Some(p) = at {
+            out.push(p.get_ref().as_str());
+            at = find(p.get_ref()).and_then(|g| g.part_of.as_ref());
+        }
+        out
+    };
+    for g in raw.iter().filter(|g| !g.total_of.is_empty()) {
+        let gid = g.id.get_ref();
+        for m in &g.total_of {
+            if let Some(a) = ancestors(m)
+                .into_iter()
+                .find(|a| g.total_of.iter().any(|x| x == a))
+            {
+                return Err(src.error_at(
+                    g.id.span(),
+                    format!("groups {gid:?}: total-of names both {a:?} and {m:?}, which is part of it, so the total would count {m:?} twice"),
+                ));
+            }
+            if g.rank && find(m).is_some_and(|x| !x.rank) {
+                return Err(src.error_at(
+                    g.id.span(),
+                    format!(
+                        "groups {gid:?}: a ranked total cannot sum {m:?}, which has rank = false"
+                    ),
+                ));
+            }
+        }
+    }
+    if !raw.iter().any(|g| g.rank) {
+        return Err(
+            src.error("groups: every group has rank = false; at least one group must be ranked")
+        );
+    }
+    Ok(())
 }
 
 /// The most resampling draws a config may ask for: 10,000 already pins a 90 % interval's ends

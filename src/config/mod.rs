@@ -7,6 +7,7 @@
 mod check;
 pub mod continued;
 pub mod raw;
+pub mod status;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -46,6 +47,14 @@ pub struct Config {
     pub templates_dir: Option<PathBuf>,
     /// `[[breaks]]`, in date order.
     pub breaks: Vec<continued::Break>,
+    /// Groups with `rank = false`: read and followed up, never ranked.
+    pub unranked: Vec<Group>,
+    /// `[status]`.
+    pub status: Option<status::Status>,
+    /// `[[targets]]`, in config order.
+    pub targets: Vec<status::Target>,
+    /// `[agenda]`.
+    pub agenda: status::Agenda,
 }
 
 /// The config file a config came from.
@@ -187,6 +196,8 @@ pub struct Group {
     pub benefits: Vec<String>,
     /// Member groups, for a total.
     pub total_of: Vec<GroupId>,
+    /// The group it is part of ("heraf").
+    pub part_of: Option<GroupId>,
 }
 
 impl Group {
@@ -289,9 +300,19 @@ impl Config {
         }
     }
 
-    /// The group with this id.
+    /// The ranked group with this id.
     pub fn group(&self, id: &GroupId) -> Option<&Group> {
         self.groups.iter().find(|g| &g.id == id)
+    }
+
+    /// Every group, ranked (config order) then unranked: what the inputs are matched against.
+    pub fn all_groups(&self) -> impl Iterator<Item = &Group> {
+        self.groups.iter().chain(&self.unranked)
+    }
+
+    /// Any group, ranked or not, with this id.
+    pub fn any_group(&self, id: &GroupId) -> Option<&Group> {
+        self.all_groups().find(|g| &g.id == id)
     }
 
     /// Every file and folder a build reads: the config, the municipality list, the inputs and

@@ -38,6 +38,17 @@ pub struct RawConfig {
     /// labelled, and the pages name them.
     #[serde(default)]
     pub breaks: Vec<super::continued::RawBreak>,
+    /// The status report per target group (målgruppe): full-time persons at two or more
+    /// periods, their change, and the shares of the municipality, its comparison group and the
+    /// whole country.
+    #[serde(default)]
+    pub status: Option<super::status::RawStatus>,
+    /// Targets followed up in the status report and on the benchmark pages.
+    #[serde(default)]
+    pub targets: Vec<super::status::RawTarget>,
+    /// The agenda item's texts (the Word sagsfremstilling).
+    #[serde(default)]
+    pub agenda: super::status::RawAgenda,
 }
 
 /// `[report]`.
@@ -324,6 +335,19 @@ pub struct GroupConfig {
     /// For a total group: the ids of the groups it is the sum of. Empty for an ordinary group.
     #[serde(default)]
     pub total_of: Vec<String>,
+    /// Ranked in the benchmark (default `true`). `false`: a target group of the status report
+    /// and the targets only, which needs no expected figures.
+    #[serde(default = "yes")]
+    pub rank: bool,
+    /// The group this one is part of: shown as a "heraf" row under it in the status report, and
+    /// never counted beside it in a total.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub part_of: Option<Spanned<String>>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Expected-figure modes (METHOD.md §5).
@@ -516,6 +540,8 @@ fn group(id: &str, label: &str, benefits: &[&str], total_of: &[&str]) -> GroupCo
         source_labels: Vec::new(),
         benefits: benefits.iter().map(|s| s.to_string()).collect(),
         total_of: total_of.iter().map(|s| s.to_string()).collect(),
+        rank: true,
+        part_of: None,
     }
 }
 

@@ -127,8 +127,8 @@ impl<'a> Assembler<'a> {
                             };
                             let name = f.benefit.unwrap_or_default();
                             let is_benefit =
-                                self.cfg.groups.iter().any(|g| g.benefits.contains(&name));
-                            if !is_benefit && self.cfg.groups.iter().any(|g| g.matches(&name)) {
+                                self.cfg.all_groups().any(|g| g.benefits.contains(&name));
+                            if !is_benefit && self.cfg.all_groups().any(|g| g.matches(&name)) {
                                 rec.group = Some(name);
                             } else {
                                 rec.benefit = Some(name);
@@ -256,7 +256,7 @@ impl<'a> Assembler<'a> {
 
     fn apply_benchmark(&mut self, code: Kommunekode, rec: Record) -> anyhow::Result<()> {
         let period = Self::required_period(&rec)?;
-        let groups = &self.cfg.groups;
+        let groups: Vec<&crate::config::Group> = self.cfg.all_groups().collect();
         if let Some(name) = &rec.group {
             let Some(g) = groups.iter().find(|g| g.matches(name)) else {
                 let known: Vec<String> = groups.iter().map(|g| format!("{:?}", g.label)).collect();

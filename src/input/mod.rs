@@ -93,7 +93,20 @@ pub struct Dataset {
 }
 
 impl Dataset {
-    /// All periods with benchmark figures, in order.
+    /// All periods with figures of any of `groups`, in order.
+    pub fn periods_of(&self, groups: &[GroupId]) -> Vec<Period> {
+        let mut p: Vec<Period> = self
+            .figures
+            .keys()
+            .filter(|k| groups.contains(&k.1))
+            .map(|k| k.0.clone())
+            .collect();
+        p.sort();
+        p.dedup();
+        p
+    }
+
+    /// All periods with figures, in order.
     pub fn periods(&self) -> Vec<Period> {
         let mut p: Vec<Period> = self.figures.keys().map(|k| k.0.clone()).collect();
         p.sort();

@@ -6,6 +6,7 @@ pub mod chart;
 pub mod data;
 pub mod html;
 pub mod pdf;
+pub mod word;
 pub mod xlsx;
 
 use crate::compute::Results;

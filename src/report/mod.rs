@@ -11,6 +11,7 @@ pub mod fmt;
 pub mod index;
 pub mod municipality;
 pub mod sentences;
+pub mod status;
 pub mod versus;
 
 use crate::compute::Results;

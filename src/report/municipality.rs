@@ -78,6 +78,19 @@ pub struct MunicipalityView {
     pub headline: usize,
     /// Model mode with the ministry's figures in the data: the two placings and why they differ.
     pub versus: Vec<String>,
+    /// `[[targets]]` followed up.
+    pub targets: Vec<super::status::TargetView>,
+    /// `[status]`: the status report.
+    pub status: Option<super::status::StatusView>,
+    /// The agenda item's texts (Word).
+    pub agenda: Agenda,
+}
+
+/// The agenda item's own texts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Agenda {
+    pub committee: String,
+    pub indstilling: Vec<String>,
 }
 
 /// A row of the summary table.
@@ -191,6 +204,21 @@ impl ViewBuilder<'_> {
                 .unwrap_or(0),
             groups,
             versus: self.versus_sentences(head_row),
+            targets: self
+                .res
+                .status
+                .as_ref()
+                .map(|f| super::status::targets(self.cfg, self.ds, f, code))
+                .unwrap_or_default(),
+            status: self
+                .res
+                .status
+                .as_ref()
+                .and_then(|f| super::status::status_view(self.cfg, self.ds, f, code)),
+            agenda: Agenda {
+                committee: self.cfg.agenda.committee.clone(),
+                indstilling: self.cfg.agenda.indstilling.clone(),
+            },
         })
     }
 

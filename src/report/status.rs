@@ -1,0 +1,403 @@
+//! The status report's view (per municipality: a table per target group with "heraf" rows,
+//! changes, and the shares of the municipality, its comparison group and the country) and the
+//! targets' follow-up, with their sentences. Pages, appendices and Word files read this view.
+
+use serde::Serialize;
+
+use super::fmt::{count, number, signed};
+use crate::compute::status::{evaluate, Area, Outcome, State, StatusFigures};
+use crate::config::status::{Direction, Goal, Target, Versus};
+use crate::config::{ComparisonKind, Config};
+use crate::input::Dataset;
+use crate::keys::{GroupId, Kommunekode, Period};
+
+/// One target followed up.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetView {
+    /// The goal, e.g. "Udvikling på niveau med hele landet".
+    pub goal: String,
+    /// The group's label.
+    pub group: String,
+    /// `met`, `not-met` or `not-measurable`.
+    pub state: State,
+    /// "Nået", "Ikke nået", "Kan ikke måles".
+    pub state_text: String,
+    /// The sentence with the numbers behind it.
+    pub sentence: String,
+}
+
+/// One period's shares (pct. of the population 16–66).
+#[derive(Debug, Clone, Serialize)]
+pub struct ShareCells {
+    pub period: String,
+    pub own: String,
+    pub comparison: String,
+    pub country: String,
+}
+
+/// One row of the status table.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusRow {
+    pub id: String,
+    /// The label, "heraf …" for a part of the row above.
+    pub label: String,
+    /// A part of another row (indented).
+    pub heraf: bool,
+    /// Full-time persons per period.
+    pub counts: Vec<String>,
+    /// First → last period, persons and percent.
+    pub change: String,
+    pub change_pct: String,
+    /// Shares per period.
+    pub shares: Vec<ShareCells>,
+    /// The row in a sentence.
+    pub sentence: String,
+}
+
+/// One municipality's status report.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusView {
+    pub title: String,
+    /// Period labels, short ("4. kvt. 2022").
+    pub periods: Vec<String>,
+    /// "fra 4. kvt. 2021 til 4. kvt. 2022".
+    pub span_words: String,
+    /// What the comparison group is, e.g. "klyngen Hovedstadsområdet (10 kommuner)".
+    pub comparison_label: String,
+    /// Its short column head.
+    pub comparison_head: String,
+    pub rows: Vec<StatusRow>,
+    pub targets: Vec<TargetView>,
+}
+
+/// The comparison group in words, for one municipality.
+fn comparison_words(
+    cfg: &Config,
+    ds: &Dataset,
+    f: &StatusFigures,
+    c: Kommunekode,
+) -> (String, String) {
+    let n = f.comparison_of(c).len();
+    match cfg.comparison.kind {
+        ComparisonKind::Klynge => match crate::compute::peers::klynge_of(&cfg.comparison, c) {
+            Some((name, _)) => (format!("klyngen {name} ({n} kommuner)"), "Klyngen".into()),
+            None => (
+                "klyngen (kommunen er ikke i nogen klynge)".into(),
+                "Klyngen".into(),
+            ),
+        },
+        ComparisonKind::Region => {
+            let region = ds.municipality(c).map_or("", |m| m.region.as_str());
+            (format!("{region} ({n} kommuner)"), "Regionen".into())
+        }
+        ComparisonKind::Nearest => (
+            format!("sammenligningsgruppen (de {n} kommuner med den nærmeste forventede andel)"),
+            "Sammenligningsgruppen".into(),
+        ),
+    }
+}
+
+fn pct(v: f64) -> String {
+    format!("{} pct.", signed(v, 1))
+}
+
+fn share_text(v: f64, decimals: usize) -> String {
+    format!("{} pct.", number(v, decimals))
+}
+
+/// The status report of one municipality.
+pub fn status_view(
+    cfg: &Config,
+    ds: &Dataset,
+    f: &StatusFigures,
+    c: Kommunekode,
+) -> Option<StatusView> {
+    let status = cfg.status.as_ref()?;
+    let d = cfg.presentation.decimals;
+    let (comparison_label, comparison_head) = comparison_words(cfg, ds, f, c);
+    let name = ds.name(c).to_string();
+    let first = &status.periods[0];
+    let last = &status.periods[status.periods.len() - 1];
+    let rows = status
+        .groups
+        .iter()
+        .map(|g| {
+            let group = cfg.any_group(g).expect("checked");
+            let counts: Vec<Option<f64>> =
+                status.periods.iter().map(|p| f.count(g, p, c)).collect();
+            let (a, b) = (counts[0], counts[counts.len() - 1]);
+            let change = a.zip(b).map(|(a, b)| b - a);
+            let change_pct = a
+                .zip(b)
+                .filter(|(a, _)| *a > 0.0)
+                .map(|(a, b)| (b - a) / a * 100.0);
+            let shares = status
+                .periods
+                .iter()
+                .map(|p| {
+                    let s = |area| {
+                        f.area(g, p, c, area)
+                            .map_or("–".into(), |x| number(x.share(), d))
+                    };
+                    ShareCells {
+                        period: p.short(),
+                        own: s(Area::Own),
+                        comparison: s(Area::Comparison),
+                        country: s(Area::Country),
+                    }
+                })
+                .collect();
+            let heraf = group
+                .part_of
+                .as_ref()
+                .is_some_and(|p| status.groups.contains(p));
+            StatusRow {
+                id: g.to_string(),
+                label: if heraf {
+                    format!("heraf {}", lower_first(&group.label))
+                } else {
+                    group.label.clone()
+                },
+                heraf,
+                counts: counts
+                    .iter()
+                    .map(|v| v.map_or("–".into(), |v| count(v, 1)))
+                    .collect(),
+                change: change.map_or("–".into(), |v| signed(v.round(), 0)),
+                change_pct: change_pct.map_or("–".into(), |v| signed(v, 1)),
+                shares,
+                sentence: row_sentence(
+                    f,
+                    &name,
+                    g,
+                    &group.label,
+                    (first, last),
+                    c,
+                    d,
+                    &comparison_label,
+                ),
+            }
+        })
+        .collect();
+    Some(StatusView {
+        title: status.title.clone(),
+        periods: status.periods.iter().map(|p| p.short()).collect(),
+        span_words: format!("fra {} til {}", first.short(), last.short()),
+        comparison_label,
+        comparison_head,
+        rows,
+        targets: targets(cfg, ds, f, c),
+    })
+}
+
+fn lower_first(s: &str) -> String {
+    let mut ch = s.chars();
+    match ch.next() {
+        Some(c) if ch.clone().next().is_some_and(|n| n.is_lowercase()) => {
+            c.to_lowercase().chain(ch).collect()
+        }
+        _ => s.to_string(),
+    }
+}
+
+/// "Ishøj havde 1.530 fuldtidspersoner på kontanthjælp mv. i 4. kvt. 2022, 60 færre end i
+/// 4. kvt. 2021 (−3,8 pct.). Det er 4,12 pct. af de 16–66-årige mod 4,50 pct. i klyngen … og
+/// 3,90 pct. i hele landet."
+#[allow(clippy::too_many_arguments)]
+fn row_sentence(
+    f: &StatusFigures,
+    name: &str,
+    g: &GroupId,
+    label: &str,
+    (first, last): (&Period, &Period),
+    c: Kommunekode,
+    d: usize,
+    comparison: &str,
+) -> String {
+    let label = super::sentences::label_in_sentence(label);
+    let Some(now) = f.count(g, last, c) else {
+        return format!(
+            "Der er ingen tal for {name} for {label} i {}.",
+            last.short()
+        );
+    };
+    let mut s = format!(
+        "{name} havde {} fuldtidspersoner på {label} i {}",
+        count(now, 1),
+        last.short()
+    );
+    if let Some(before) = f.count(g, first, c) {
+        let diff = (now - before).round();
+        let how = if diff > 0.0 {
+            format!("{} flere end", count(diff, 1))
+        } else if diff < 0.0 {
+            format!("{} færre end", count(-diff, 1))
+        } else {
+            "lige så mange som".into()
+        };
+        s.push_str(&format!(", {how} i {}", first.short()));
+        if before > 0.0 {
+            s.push_str(&format!(" ({})", pct((now - before) / before * 100.0)));
+        }
+    }
+    s.push('.');
+    if let Some(own) = f.area(g, last, c, Area::Own) {
+        s.push_str(&format!(
+            " Det er {} af de 16–66-årige",
+            share_text(own.share(), d)
+        ));
+        let mut refs = Vec::new();
+        if let Some(x) = f.area(g, last, c, Area::Comparison) {
+            refs.push(format!("{} i {comparison}", share_text(x.share(), d)));
+        }
+        if let Some(x) = f.area(g, last, c, Area::Country) {
+            refs.push(format!("{} i hele landet", share_text(x.share(), d)));
+        }
+        if !refs.is_empty() {
+            s.push_str(&format!(" mod {}", refs.join(" og ")));
+        }
+        s.push('.');
+    }
+    s
+}
+
+/// Every target followed up for one municipality.
+pub fn targets(cfg: &Config, ds: &Dataset, f: &StatusFigures, c: Kommunekode) -> Vec<TargetView> {
+    cfg.targets
+        .iter()
+        .map(|t| target_view(cfg, ds, f, t, c))
+        .collect()
+}
+
+fn target_view(
+    cfg: &Config,
+    ds: &Dataset,
+    f: &StatusFigures,
+    t: &Target,
+    c: Kommunekode,
+) -> TargetView {
+    let o = evaluate(f, t, c);
+    let group = cfg
+        .any_group(&t.group)
+        .map_or(t.group.to_string(), |g| g.label.clone());
+    let label = super::sentences::label_in_sentence(&group);
+    let name = ds.name(c);
+    let d = cfg.presentation.decimals;
+    let (comparison, _) = comparison_words(cfg, ds, f, c);
+    let goal = t
+        .text
+        .clone()
+        .unwrap_or_else(|| default_goal(&t.goal, &label, &comparison));
+    let state_text = match o.state {
+        State::Met => "Nået",
+        State::NotMet => "Ikke nået",
+        State::NotMeasurable => "Kan ikke måles",
+    };
+    let verdict = match o.state {
+        State::Met => "er nået",
+        State::NotMet => "er ikke nået",
+        State::NotMeasurable => "kan ikke måles",
+    };
+    let numbers = numbers_behind(&t.goal, &o, name, d, &comparison);
+    let sentence = match o.state {
+        State::NotMeasurable => {
+            let missing: Vec<String> = o.missing.iter().map(|p| p.short()).collect();
+            if missing.is_empty() {
+                format!("Målet „{goal}“ kan ikke måles: der mangler tal for {label} for kommunen eller sammenligningen.")
+            } else {
+                format!(
+                    "Målet „{goal}“ kan ikke måles: der er ingen tal for {label} for {}.",
+                    missing.join(" og ")
+                )
+            }
+        }
+        _ => format!("Målet „{goal}“ {verdict}: {numbers}."),
+    };
+    TargetView {
+        goal,
+        group,
+        state: o.state,
+        state_text: state_text.into(),
+        sentence,
+    }
+}
+
+fn default_goal(goal: &Goal, label: &str, comparison: &str) -> String {
+    match goal {
+        Goal::AsCountry { from, to, .. } => format!(
+            "udviklingen i {label} fra {} til {} skal være mindst på niveau med hele landets",
+            from.short(),
+            to.short()
+        ),
+        Goal::ShareBelow { period, versus } => format!(
+            "andelen på {label} skal i {} være lavere end i {}",
+            period.short(),
+            match versus {
+                Versus::Country => "hele landet",
+                Versus::Comparison => comparison,
+            }
+        ),
+        Goal::Count {
+            period,
+            limit,
+            direction,
+        } => format!(
+            "{} end {} fuldtidspersoner på {label} i {}",
+            match direction {
+                Direction::Down => "færre",
+                Direction::Up => "flere",
+            },
+            count(*limit, 1),
+            period.short()
+        ),
+        Goal::Change {
+            from,
+            to,
+            direction,
+        } => format!(
+            "{} på {label} fra {} til {}",
+            match direction {
+                Direction::Down => "færre",
+                Direction::Up => "flere",
+            },
+            from.short(),
+            to.short()
+        ),
+    }
+}
+
+fn numbers_behind(goal: &Goal, o: &Outcome, name: &str, d: usize, comparison: &str) -> String {
+    let own = o.own.unwrap_or(f64::NAN);
+    let reference = o.reference.unwrap_or(f64::NAN);
+    match goal {
+        Goal::AsCountry { .. } => format!("{name} {}, hele landet {}", pct(own), pct(reference)),
+        Goal::ShareBelow { period, versus } => format!(
+            "{name} {}, {} {} ({})",
+            share_text(own, d),
+            match versus {
+                Versus::Country => "hele landet",
+                Versus::Comparison => comparison,
+            },
+            share_text(reference, d),
+            period.short()
+        ),
+        Goal::Count { period, .. } => {
+            format!(
+                "{name} havde {} fuldtidspersoner i {}",
+                count(own, 1),
+                period.short()
+            )
+        }
+        Goal::Change { from, to, .. } => {
+            let r = own.round();
+            let how = if r > 0.0 {
+                format!("{} flere", count(r, 1))
+            } else if r < 0.0 {
+                format!("{} færre", count(-r, 1))
+            } else {
+                "lige så mange".into()
+            };
+            format!("{name} havde {how} i {} end i {}", to.short(), from.short())
+        }
+    }
+}
