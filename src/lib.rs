@@ -103,6 +103,24 @@ pub fn check(config: &Path) -> anyhow::Result<String> {
         };
         s.push_str(&format!("  {} ({}){total}\n", g.id, g.label));
     }
+    for g in &cfg.unranked {
+        let part = g
+            .part_of
+            .as_ref()
+            .map_or(String::new(), |p| format!(", part of {p}"));
+        s.push_str(&format!("  {} ({}; not ranked{part})\n", g.id, g.label));
+    }
+    if let Some(st) = &cfg.status {
+        let labels: Vec<&str> = st.periods.iter().map(|p| p.label()).collect();
+        s.push_str(&format!(
+            "status report: {} groups at {}\n",
+            st.groups.len(),
+            labels.join(", ")
+        ));
+    }
+    if !cfg.targets.is_empty() {
+        s.push_str(&format!("targets: {}\n", cfg.targets.len()));
+    }
     s.push_str(&format!(
         "municipalities: {}\n",
         p.dataset.municipalities.len()

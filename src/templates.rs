@@ -26,6 +26,11 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         include_str!("../report-templates/metode.html"),
     ),
     ("model.html", include_str!("../report-templates/model.html")),
+    (
+        "status.html",
+        include_str!("../report-templates/status.html"),
+    ),
+    ("status.typ", include_str!("../report-templates/status.typ")),
     ("style.css", include_str!("../report-templates/style.css")),
     ("site.js", include_str!("../report-templates/site.js")),
     ("bilag.typ", include_str!("../report-templates/bilag.typ")),

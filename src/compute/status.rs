@@ -22,6 +22,8 @@ use crate::keys::{GroupId, Kommunekode, Period};
 pub struct StatusFigures {
     /// The periods followed (status periods, else comparison and current period).
     pub periods: Vec<Period>,
+    /// Every period with figures: the benchmark's and those followed, for the trend charts.
+    pub trend: Vec<Period>,
     counts: BTreeMap<(GroupId, Period, Kommunekode), f64>,
     population: BTreeMap<(Period, Kommunekode), f64>,
     codes: Vec<Kommunekode>,
@@ -106,12 +108,16 @@ pub fn figures(cfg: &Config, ds: &Dataset, res: &Results) -> StatusFigures {
         }
     };
     let codes: Vec<Kommunekode> = ds.municipalities.iter().map(|m| m.code).collect();
+    let mut trend: Vec<Period> = res.periods.iter().chain(&periods).cloned().collect();
+    trend.sort();
+    trend.dedup();
     let mut out = StatusFigures {
-        periods: periods.clone(),
+        periods,
+        trend: trend.clone(),
         codes: codes.clone(),
         ..StatusFigures::default()
     };
-    for p in &periods {
+    for p in &trend {
         for &c in &codes {
             if let Some(pop) = population(ds, res, p, c) {
                 out.population.insert((p.clone(), c), pop);

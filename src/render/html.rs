@@ -87,8 +87,35 @@ impl Renderer for HtmlSite {
             })
             .collect::<anyhow::Result<_>>()?;
         files.extend(pages);
+        let status: Files = ctx
+            .municipalities
+            .par_iter()
+            .filter(|(_, v)| v.status.is_some())
+            .map(|(code, v)| {
+                let charts = status_charts(v)?;
+                let page = html.render_charts("status.html", v, &charts, "../")?;
+                Ok((format!("status/{code}.html"), page.into_bytes()))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        files.extend(status);
         Ok(files)
     }
+}
+
+/// The status report's share charts by row id.
+pub(crate) fn status_charts(
+    v: &crate::report::MunicipalityView,
+) -> anyhow::Result<BTreeMap<String, String>> {
+    v.status
+        .iter()
+        .flat_map(|s| &s.rows)
+        .map(|r| {
+            Ok((
+                r.id.clone(),
+                chart::share_trend(&r.chart, &format!("andel-{}", r.id))?,
+            ))
+        })
+        .collect()
 }
 
 /// A configured template environment.
@@ -150,6 +177,7 @@ impl Html {
             "kommune.html",
             "metode.html",
             "model.html",
+            "status.html",
         ] {
             env.add_template_owned(name.to_string(), t.get(name).to_string())
                 .map_err(template_error)?;
@@ -164,12 +192,23 @@ impl Html {
         view: &V,
         xy: &BTreeMap<String, String>,
     ) -> anyhow::Result<String> {
+        self.render_charts(name, view, xy, "")
+    }
+
+    /// Renders a page with named charts (`xy.<name>`), `root` leading back to the site root.
+    pub fn render_charts<V: serde::Serialize>(
+        &self,
+        name: &str,
+        view: &V,
+        xy: &BTreeMap<String, String>,
+        root: &str,
+    ) -> anyhow::Result<String> {
         let xy: BTreeMap<&String, Value> = xy
             .iter()
             .map(|(k, v)| (k, Value::from_safe_string(v.clone())))
             .collect();
         let ctx =
-            context! { v => Value::from(Serde(view)), xy => Value::from(Serde(&xy)), root => "" };
+            context! { v => Value::from(Serde(view)), xy => Value::from(Serde(&xy)), root => root };
         self.env
             .get_template(name)
             .and_then(|t| t.render(ctx))

@@ -36,7 +36,11 @@ impl Renderer for PdfReports {
     }
 
     fn steps(&self, ctx: &RenderContext) -> usize {
-        ctx.municipalities.len() + usize::from(ctx.whole)
+        let status = ctx
+            .municipalities
+            .iter()
+            .filter(|(_, v)| v.status.is_some());
+        ctx.municipalities.len() + usize::from(ctx.whole) + status.count()
     }
 
     fn render(&self, ctx: &RenderContext) -> anyhow::Result<Files> {
@@ -102,6 +106,17 @@ impl Renderer for PdfReports {
                 typst::comemo::evict(MEMO_MAX_AGE);
             }
             emit(vec![doc])
+        })?;
+        let status: Vec<_> = ctx
+            .municipalities
+            .iter()
+            .filter(|(_, v)| v.status.is_some())
+            .collect();
+        run_on_plain_threads(status.len(), |i| {
+            let (code, v) = status[i];
+            let bytes = pdf.status(v, super::html::status_charts(v)?)?;
+            ctx.progress.tick();
+            emit(vec![(format!("pdf/status-{code}.pdf"), bytes)])
         })?;
         Ok(())
     }
@@ -265,6 +280,7 @@ impl Pdf {
                 ("bilag.typ", t.get("bilag.typ").to_string()),
                 ("rangliste.typ", t.get("rangliste.typ").to_string()),
                 ("common.typ", t.get("common.typ").to_string()),
+                ("status.typ", t.get("status.typ").to_string()),
             ])
             .build();
         let library = LazyHash::new(
@@ -289,6 +305,33 @@ impl Pdf {
             &format!("bilag-{}", v.kommunekode),
             numbers,
         )
+    }
+
+    /// A municipality's status report, with its share charts (row id → SVG).
+    pub fn status(
+        &self,
+        v: &MunicipalityView,
+        svgs: BTreeMap<String, String>,
+    ) -> anyhow::Result<Vec<u8>> {
+        let mut files = HashMap::new();
+        let mut charts = BTreeMap::new();
+        let rows = v.status.iter().flat_map(|s| &s.rows);
+        for (i, (r, (id, svg))) in rows.zip(svgs).enumerate() {
+            let path = format!("/charts/status/{i}.svg");
+            files.insert(path[1..].to_string(), Bytes::new(svg.into_bytes()));
+            let mut parts = BTreeMap::new();
+            parts.insert("share", path);
+            parts.insert("share_alt", r.chart.description.clone());
+            charts.insert(id, parts);
+        }
+        let doc = self.compile(
+            "status.typ",
+            v,
+            DocFiles { files, charts },
+            &format!("status-{}", v.kommunekode),
+            Numbering::Counted,
+        )?;
+        Ok(doc.0)
     }
 
     /// The national ranking list.

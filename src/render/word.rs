@@ -164,11 +164,7 @@ pub fn sagsfremstilling(v: &MunicipalityView) -> Vec<Block> {
     }
     if !v.targets.is_empty() {
         b.push(Block::Heading(2, "Opfølgning på mål".into()));
-        b.extend(
-            v.targets
-                .iter()
-                .map(|t| Block::Bullet(format!("{}: {}", t.state_text, t.sentence))),
-        );
+        b.extend(v.targets.iter().map(|t| Block::Bullet(t.sentence.clone())));
     }
     b.push(Block::Heading(1, "Forbehold".into()));
     b.push(Block::Bullet(format!(
@@ -316,11 +312,7 @@ pub fn status_report(v: &MunicipalityView, s: &StatusView) -> Vec<Block> {
     b.extend(s.rows.iter().map(|r| Block::Para(r.sentence.clone())));
     if !s.targets.is_empty() {
         b.push(Block::Heading(2, "Opfølgning på mål".into()));
-        b.extend(
-            s.targets
-                .iter()
-                .map(|t| Block::Bullet(format!("{}: {}", t.state_text, t.sentence))),
-        );
+        b.extend(s.targets.iter().map(|t| Block::Bullet(t.sentence.clone())));
     }
     b.push(Block::Heading(1, "Forbehold".into()));
     b.push(Block::Bullet(format!("Kilder: {}.", c.sources.join("; "))));

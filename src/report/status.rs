@@ -52,6 +52,28 @@ pub struct StatusRow {
     pub shares: Vec<ShareCells>,
     /// The row in a sentence.
     pub sentence: String,
+    /// The shares over every period with figures.
+    pub chart: ShareChart,
+}
+
+/// One line of a share chart.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShareSeries {
+    pub name: String,
+    /// The municipality's own line (drawn heavier).
+    pub own: bool,
+    /// Per period, pct.; `None` where a figure is missing.
+    pub values: Vec<Option<f64>>,
+}
+
+/// A target group's shares over time: the municipality, its comparison group, the country.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShareChart {
+    pub title: String,
+    /// The text alternative: every value.
+    pub description: String,
+    pub periods: Vec<String>,
+    pub series: Vec<ShareSeries>,
 }
 
 /// One municipality's status report.
@@ -176,6 +198,7 @@ pub fn status_view(
                     d,
                     &comparison_label,
                 ),
+                chart: share_chart(f, g, &group.label, c, (&name, &comparison_head), d),
             }
         })
         .collect();
@@ -311,7 +334,10 @@ fn target_view(
                 )
             }
         }
-        _ => format!("Målet „{goal}“ {verdict}: {numbers}."),
+        _ => format!(
+            "Målet „{goal}“ {verdict}: {}.",
+            numbers.trim_end_matches('.')
+        ),
     };
     TargetView {
         goal,
@@ -399,5 +425,55 @@ fn numbers_behind(goal: &Goal, o: &Outcome, name: &str, d: usize, comparison: &s
             };
             format!("{name} havde {how} i {} end i {}", to.short(), from.short())
         }
+    }
+}
+
+fn share_chart(
+    f: &StatusFigures,
+    g: &GroupId,
+    label: &str,
+    c: Kommunekode,
+    (name, comparison): (&str, &str),
+    d: usize,
+) -> ShareChart {
+    let series: Vec<ShareSeries> = [
+        (name, Area::Own),
+        (comparison, Area::Comparison),
+        ("Hele landet", Area::Country),
+    ]
+    .into_iter()
+    .map(|(n, area)| ShareSeries {
+        name: n.to_string(),
+        own: area == Area::Own,
+        values: f
+            .trend
+            .iter()
+            .map(|p| f.area(g, p, c, area).map(|x| x.share()))
+            .collect(),
+    })
+    .collect();
+    let periods: Vec<String> = f.trend.iter().map(|p| p.short()).collect();
+    let described: Vec<String> = series
+        .iter()
+        .map(|s| {
+            let v: Vec<String> = periods
+                .iter()
+                .zip(&s.values)
+                .map(|(p, v)| format!("{p} {}", v.map_or("–".into(), |v| number(v, d))))
+                .collect();
+            format!("{}: {}", s.name, v.join(", "))
+        })
+        .collect();
+    ShareChart {
+        title: format!(
+            "{label}: andel af de 16–66-årige over tid, {name}, {} og hele landet",
+            lower_first(comparison)
+        ),
+        description: format!(
+            "Linjediagram, pct. af de 16–66-årige. {}.",
+            described.join("; ")
+        ),
+        periods,
+        series,
     }
 }

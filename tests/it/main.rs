@@ -17,3 +17,4 @@ mod ranks_oracle;
 mod robust;
 mod schema;
 mod serve;
+mod status;

@@ -9,6 +9,8 @@ mod compact;
 mod funnel;
 mod map;
 mod scatter;
+mod status;
+pub use status::share_trend;
 mod trend;
 mod xy;
 
