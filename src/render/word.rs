@@ -221,9 +221,10 @@ fn summary_table(v: &MunicipalityView) -> Block {
         head.push("Interval".into());
     }
     if c.has_improvement {
-        head.push("Forbedring".into());
+        head.push("For\u{ad}bedring".into());
     }
-    head.push("Rammevilkår".into());
+    // Soft hyphens: a narrow column breaks these at the joint, not mid-syllable.
+    head.push("Ramme\u{ad}vilkår".into());
     let rows = v
         .summary
         .iter()
@@ -341,6 +342,10 @@ fn capitalise(s: &str) -> String {
 
 /// Twips (1/20 pt).
 const TWIPS_PER_PT: isize = 20;
+/// A4 in twips, with 2 cm margins: the text width.
+const A4: (isize, isize) = (11906, 16838);
+const MARGIN: isize = 1134;
+const TEXT_WIDTH: isize = A4.0 - 2 * MARGIN;
 
 fn heading_style(
     id: &'static str,
@@ -348,14 +353,16 @@ fn heading_style(
     level: isize,
     half_points: isize,
 ) -> Style<'static> {
-    let mut p = ParagraphProperty::default();
-    p.outline_lvl = Some(OutlineLvl { value: level });
-    p.keep_next = Some(Default::default());
-    p.spacing = Some(Spacing {
-        before: Some(12 * TWIPS_PER_PT),
-        after: Some(4 * TWIPS_PER_PT),
+    let p = ParagraphProperty {
+        outline_lvl: Some(OutlineLvl { value: level }),
+        keep_next: Some(Default::default()),
+        spacing: Some(Spacing {
+            before: Some(12 * TWIPS_PER_PT),
+            after: Some(4 * TWIPS_PER_PT),
+            ..Default::default()
+        }),
         ..Default::default()
-    });
+    };
     Style::new(StyleType::Paragraph, id)
         .name(name)
         .paragraph(p)
@@ -369,11 +376,13 @@ fn styles(docx: &mut Docx<'_>) {
         east_asia: None,
         bidi: None,
     });
-    let mut para = ParagraphProperty::default();
-    para.spacing = Some(Spacing {
-        after: Some(6 * TWIPS_PER_PT),
+    let para = ParagraphProperty {
+        spacing: Some(Spacing {
+            after: Some(6 * TWIPS_PER_PT),
+            ..Default::default()
+        }),
         ..Default::default()
-    });
+    };
     docx.styles.default(
         DefaultStyle::default()
             .character(docx_rust::styles::DefaultCharacterProperty {
@@ -390,9 +399,11 @@ fn styles(docx: &mut Docx<'_>) {
         .push(heading_style("Heading1", "heading 1", 0, 28));
     docx.styles
         .push(heading_style("Heading2", "heading 2", 1, 24));
-    let mut list = ParagraphProperty::default();
-    list.numbering = Some(NumberingProperty::from((0isize, 1isize)));
-    list.indent = Some(Indent::default().left(360isize));
+    let list = ParagraphProperty {
+        // (numbering id, level): the bullet list defined in `bullets`.
+        numbering: Some(NumberingProperty::from((1isize, 0isize))),
+        ..Default::default()
+    };
     docx.styles.push(
         Style::new(StyleType::Paragraph, "ListBullet")
             .name("List Bullet")
@@ -519,7 +530,16 @@ fn text_para(style: Option<&'static str>, text: String, bold: bool) -> Paragraph
 
 fn table(head: &[String], rows: &[Vec<String>]) -> Table<'static> {
     let cell = |text: &str, bold: bool, right: bool| {
-        let mut p = text_para(None, text.to_string(), bold);
+        // 8 pt in tables: nine columns of Danish headings fit the A4 width unbroken.
+        let mut props = CharacterProperty::default().size(16isize);
+        if bold {
+            props = props.bold(true);
+        }
+        let mut p = Paragraph::default().push(
+            Run::default()
+                .property(props)
+                .push_text((text.to_string(), TextSpace::Preserve)),
+        );
         if right {
             p = p.property(ParagraphProperty::default().justification(JustificationVal::Right));
         }
@@ -530,6 +550,23 @@ fn table(head: &[String], rows: &[Vec<String>]) -> Table<'static> {
             .style_id("TableGrid")
             .borders(borders()),
     );
+    // The first column (the group's name) gets room; the numbers share the rest of the A4 text
+    // width, so no label breaks mid-word.
+    let n = head.len().max(1) as isize;
+    let first = if n > 6 {
+        TEXT_WIDTH * 22 / 100
+    } else if n > 4 {
+        TEXT_WIDTH / 4
+    } else {
+        TEXT_WIDTH * 2 / 5
+    };
+    let rest = (TEXT_WIDTH - first) / (n - 1).max(1);
+    t.grids = docx_rust::document::TableGrid {
+        columns: std::iter::once(first)
+            .chain(std::iter::repeat_n(rest, (n - 1) as usize))
+            .map(|width| docx_rust::document::GridColumn { width })
+            .collect(),
+    };
     let mut header = TableRow::default()
         .property(TableRowProperty::default().table_header(TableHeader::from(OnOffOnlyType::On)));
     for (i, h) in head.iter().enumerate() {
@@ -605,6 +642,25 @@ pub fn docx(title: &str, blocks: &[Block]) -> anyhow::Result<Vec<u8>> {
             }
         }
     }
+    // The section (last in the body): A4 with 2 cm margins, whatever the reader's locale.
+    let section = docx_rust::formatting::SectionProperty {
+        page_size: Some(docx_rust::formatting::PageSize {
+            weight: A4.0,
+            height: A4.1,
+        }),
+        page_margin: Some(docx_rust::formatting::PageMargin {
+            top: Some(MARGIN),
+            right: Some(MARGIN),
+            bottom: Some(MARGIN),
+            left: Some(MARGIN),
+            header: Some(708),
+            footer: Some(708),
+            gutter: Some(0),
+        }),
+        ..Default::default()
+    };
+    d.document
+        .push(docx_rust::document::BodyContent::SectionProperty(section));
     let mut buf = Cursor::new(Vec::new());
     d.write(&mut buf)
         .map_err(|e| anyhow::anyhow!("writing a Word file: {e}"))?;

@@ -96,7 +96,11 @@ fn status_table_is_recomputed_by_hand_from_the_input_files() {
         for year in ["2021", "2022"] {
             if f[4].starts_with(year) && f[4].len() == 6 {
                 // Statistics Denmark's English label for København.
-                let area = if f[0] == "Copenhagen" { "København" } else { f[0] };
+                let area = if f[0] == "Copenhagen" {
+                    "København"
+                } else {
+                    f[0]
+                };
                 *auk01
                     .entry((area.to_string(), format!("{year}QMAT04")))
                     .or_default() += f[5].parse::<f64>().unwrap() / 4.0;
