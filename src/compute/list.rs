@@ -116,6 +116,10 @@ pub struct Row {
     pub improvement_rank_high: Option<u32>,
     /// Standard error of gap_pp under the noise model (pp).
     pub gap_pp_se: f64,
+    /// gap_pp ÷ gap_pp_se (NaN without a standard error).
+    pub gap_z: f64,
+    /// Benjamini–Hochberg q-value of the gap across the list ([`super::evidence`]).
+    pub gap_q: f64,
     /// gap × the configured annual cost per full-time person, in DKK million (METHOD.md §6).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub potential_mkr: Option<f64>,

@@ -7,6 +7,7 @@
 pub mod base;
 pub mod confidence;
 pub mod continued;
+pub mod evidence;
 pub mod improvement;
 pub mod list;
 pub mod model;
@@ -234,6 +235,11 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
                 ranges.get(key),
             );
             list.expected_source = source_of(key);
+            let df = noise
+                .iter()
+                .find(|o| o.group == key.1)
+                .map_or(f64::INFINITY, evidence::degrees_of_freedom);
+            evidence::fill(&mut list.rows, df);
             let code = list.expected_source.code();
             for row in &mut list.rows {
                 row.expected_source.clone_from(&code);
@@ -432,6 +438,8 @@ fn finish(
                 improvement_rank_low: imp.and_then(|m| m.sets.as_ref()).map(|v| v[i].0),
                 improvement_rank_high: imp.and_then(|m| m.sets.as_ref()).map(|v| v[i].1),
                 gap_pp_se: u.se[i],
+                gap_z: f64::NAN,
+                gap_q: f64::NAN,
                 difficulty_rank: r.difficulty[i],
                 small: f.population < cfg.ranking.small_population,
                 potential_mkr: cfg

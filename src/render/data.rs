@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::keys::{GroupId, Period};
 
 /// Header of `data/results.csv`.
-pub const RESULTS_HEADER: &str = "period,group,kommunekode,kommune,population,actual,expected,gap,actual_share,expected_share,gap_pp,rank,rank_low,rank_high,improvement_pp,improvement_rank,difficulty_rank,improvement_rank_low,improvement_rank_high,gap_pp_se,expected_source";
+pub const RESULTS_HEADER: &str = "period,group,kommunekode,kommune,population,actual,expected,gap,actual_share,expected_share,gap_pp,rank,rank_low,rank_high,improvement_pp,improvement_rank,difficulty_rank,improvement_rank_low,improvement_rank_high,gap_pp_se,expected_source,gap_z,gap_q,gap_evidence,gap_beyond_chance";
 
 /// Header of `data/national.csv`.
 pub const NATIONAL_HEADER: &str =
@@ -60,6 +60,15 @@ fn with_potential(mut cells: Vec<String>, potential: Option<f64>) -> Vec<String>
     cells
 }
 
+/// A number, or empty where there is none (NaN).
+fn finite(v: f64) -> String {
+    if v.is_finite() {
+        v.to_string()
+    } else {
+        String::new()
+    }
+}
+
 /// `data/results.csv` (RFC 4180: CRLF line ends, quoting where needed, `.` decimals).
 pub fn results_csv(cfg: &Config, res: &Results) -> anyhow::Result<Vec<u8>> {
     let potential = cfg.presentation.cost_per_person.is_some();
@@ -94,6 +103,16 @@ pub fn results_csv(cfg: &Config, res: &Results) -> anyhow::Result<Vec<u8>> {
                 opt(r.improvement_rank_high),
                 r.gap_pp_se.to_string(),
                 r.expected_source.clone(),
+                finite(r.gap_z),
+                finite(r.gap_q),
+                crate::compute::evidence::Evidence::of(r.gap_z)
+                    .code()
+                    .to_string(),
+                if r.gap_q.is_finite() {
+                    (r.gap_q <= crate::compute::evidence::FDR).to_string()
+                } else {
+                    String::new()
+                },
             ];
             if model {
                 cells.extend([opt(r.model_rank_low), opt(r.model_rank_high)]);
@@ -211,7 +230,7 @@ struct NoiseJson<'a> {
 impl<'a> NoiseJson<'a> {
     fn new(cfg: &Config, res: &'a Results) -> NoiseJson<'a> {
         NoiseJson {
-            model: "gap_pp_se² = φ·p(1−p)/n·10⁴ (+ the expected share's prediction variance in model mode), p = actual/population, n = population 16–66; φ per group = max(1, ΣΔ²/Σ(v_t + v_t−1)) over the changes of each municipality's gap between periods a year apart (an upper bound: real changes add to Δ²)",
+            model: "gap_pp_se² = φ·p(1−p)/n·10⁴ (+ the expected share's prediction variance in model mode), p = actual/population, n = population 16–66; φ per group = ΣΔ²/Σ(v_t + v_t−1) over the changes of each municipality's gap between periods a year apart, used as estimated also when below 1 (an upper bound: real changes only add to Δ²); φ = 1 where fewer than 20 changes exist. gap_z = gap_pp / gap_pp_se; gap_q = its Benjamini–Hochberg q-value across the list (two-sided p from Student's t with as many degrees of freedom as changes φ rests on; the normal where φ = 1); gap_beyond_chance = gap_q ≤ 0.10",
             expected_error: match cfg.expected.mode {
                 crate::config::Mode::Supplied => "left out: the error of the supplied expected figures is not known",
                 crate::config::Mode::Model => crate::compute::model::EXPECTED_ERROR,

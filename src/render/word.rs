@@ -103,6 +103,7 @@ pub fn sagsfremstilling(v: &MunicipalityView) -> Vec<Block> {
         Block::Heading(1, "Resumé".into()),
     ];
     b.extend(v.resume.iter().take(3).cloned().map(Block::Para));
+    b.extend(v.resume_evidence.clone().map(Block::Para));
     b.push(Block::Heading(1, "Sagsfremstilling".into()));
     if let Some(cont) = &c.continued {
         b.push(Block::Para(format!(
@@ -154,7 +155,9 @@ pub fn sagsfremstilling(v: &MunicipalityView) -> Vec<Block> {
             "Rammevilkår: nr. {} af {} (1 = vanskeligst)",
             cells.difficulty_rank, c.n
         )));
-        b.push(Block::Para(g.sentences.join(" ")));
+        let mut text = g.sentences.clone();
+        text.extend(g.evidence.clone());
+        b.push(Block::Para(text.join(" ")));
     }
     if !v.versus.is_empty() {
         b.push(Block::Lead(
@@ -220,6 +223,7 @@ fn summary_table(v: &MunicipalityView) -> Block {
     if c.has_intervals {
         head.push("Interval".into());
     }
+    head.push("Over ud\u{ad}sving".into());
     if c.has_improvement {
         head.push("For\u{ad}bedring".into());
     }
@@ -241,6 +245,7 @@ fn summary_table(v: &MunicipalityView) -> Block {
             if c.has_intervals {
                 r.push(x.interval.clone());
             }
+            r.push(x.evidence_word.clone());
             if c.has_improvement {
                 r.push(x.improvement.clone());
             }

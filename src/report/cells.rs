@@ -38,6 +38,11 @@ pub struct Cells {
     pub improvement_rank: String,
     /// Rammevilkår rank.
     pub difficulty_rank: String,
+    /// Is the gap beyond random variation? "Ja (3,4 SE)", "Måske (2,1 SE)", "Nej (0,8 SE)", or
+    /// empty without a standard error (see [`evidence_cell`]).
+    pub evidence: String,
+    /// The same without the number: "Ja", "Måske", "Nej" (narrow tables).
+    pub evidence_word: String,
     /// Small municipality.
     pub small: bool,
     /// Potential in DKK million, or empty.
@@ -92,9 +97,33 @@ pub fn cells(p: &PresentationConfig, r: &Row, href_prefix: &str) -> Cells {
             .map(|v| v.to_string())
             .unwrap_or_default(),
         difficulty_rank: r.difficulty_rank.to_string(),
+        evidence: evidence_cell(r),
+        evidence_word: evidence_cell(r)
+            .split(' ')
+            .next()
+            .unwrap_or_default()
+            .to_string(),
         small: r.small,
         potential: r.potential_mkr.map(|v| signed(v, 1)).unwrap_or_default(),
     }
+}
+
+/// The gap against its standard error, for a table cell: "Ja" where it is beyond chance at the
+/// false discovery rate, "Måske" where it passes 2 standard errors but not that, else "Nej".
+pub fn evidence_cell(r: &Row) -> String {
+    use crate::compute::evidence::{Evidence, FDR};
+    let z = r.gap_z;
+    if Evidence::of(z) == Evidence::Unknown {
+        return String::new();
+    }
+    let word = if r.gap_q <= FDR {
+        "Ja"
+    } else if Evidence::of(z) != Evidence::Within {
+        "Måske"
+    } else {
+        "Nej"
+    };
+    format!("{word} ({} SE)", number(z.abs(), 1))
 }
 
 /// "Hele landet" formatted.

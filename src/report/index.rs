@@ -21,6 +21,8 @@ pub struct Ranking {
     pub top10_text: String,
     /// Who can be among the 10 worst, in Danish, or empty.
     pub bottom10_text: String,
+    /// How many gaps are beyond chance, in Danish.
+    pub evidence_text: String,
 }
 
 /// The national pages' view.
@@ -207,6 +209,7 @@ impl ViewBuilder<'_> {
                 national: national(p, &l.national),
                 top10_text: self.extremes_text(l, true),
                 bottom10_text: self.extremes_text(l, false),
+                evidence_text: evidence_text(l),
             })
             .collect();
         let mut municipalities: Vec<Link> = lists
@@ -397,4 +400,31 @@ impl ViewBuilder<'_> {
                 .collect(),
         )
     }
+}
+
+/// "Ydelsesgrupper i alt: 2,0 standardfejl eller mere i 40 af 98 kommuner, 3 eller mere i 25;
+/// større, end tilfældige udsving kan forklare, når alle sammenlignes: 38 (20 flere og 18 færre
+/// end forventet)."
+fn evidence_text(l: &crate::compute::RankedList) -> String {
+    use crate::compute::evidence::{Evidence, FDR};
+    let n = l.rows.len();
+    let known: Vec<_> = l.rows.iter().filter(|r| r.gap_z.is_finite()).collect();
+    if known.is_empty() {
+        return String::new();
+    }
+    let beyond2 = known
+        .iter()
+        .filter(|r| Evidence::of(r.gap_z) != Evidence::Within)
+        .count();
+    let beyond3 = known
+        .iter()
+        .filter(|r| Evidence::of(r.gap_z) == Evidence::Beyond3)
+        .count();
+    let flagged: Vec<_> = known.iter().filter(|r| r.gap_q <= FDR).collect();
+    let more = flagged.iter().filter(|r| r.gap_pp > 0.0).count();
+    format!(
+        "Over 2 standardfejl i {beyond2} af {n} kommuner, over 3 i {beyond3}; større, end tilfældige udsving kan forklare, når alle sammenlignes: {} ({more} med flere og {} med færre end forventet).",
+        flagged.len(),
+        flagged.len() - more
+    )
 }

@@ -28,6 +28,9 @@ pub struct GroupDetail {
     pub row: Cells,
     /// Sentences about this group.
     pub sentences: Vec<String>,
+    /// Whether the gap is beyond chance, in a sentence (the page and Word show it; the
+    /// appendix has it in its table, to keep to four pages).
+    pub evidence: Option<String>,
     /// Peers (with the municipality itself, sorted by rank).
     pub peers: Vec<PeerCells>,
     /// How peers were chosen, in Danish.
@@ -70,6 +73,9 @@ pub struct MunicipalityView {
     pub region: String,
     /// The Resumé: most important first.
     pub resume: Vec<String>,
+    /// The headline group's gap against chance (pages and Word add it to the Resumé; the
+    /// appendix carries it in its table, to keep to four pages).
+    pub resume_evidence: Option<String>,
     /// The summary table: one row per group.
     pub summary: Vec<SummaryRow>,
     /// Per group.
@@ -197,6 +203,11 @@ impl ViewBuilder<'_> {
             kommune: head_row.kommune.clone(),
             region: self.region_of(code),
             resume,
+            resume_evidence: sentences::evidence(&self.facts(
+                head_row,
+                self.group_of(head_row),
+                &since,
+            )),
             summary,
             headline: groups
                 .iter()
@@ -274,6 +285,7 @@ impl ViewBuilder<'_> {
             group: group_info(self.cfg, &g.id),
             row: cells(p, row, "../"),
             sentences: sents,
+            evidence: sentences::evidence(&facts),
             peers: self.peer_rows(list, row.kommunekode),
             peers_text: self.peers_text(row, peer_count),
             national: national(p, &list.national),

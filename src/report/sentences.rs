@@ -269,6 +269,42 @@ pub fn interval(f: &Facts) -> Option<String> {
     })
 }
 
+/// Whether the gap is larger than random variation explains (METHOD.md §6): against 2 and 3
+/// standard errors and, across all municipalities, the Benjamini–Hochberg false discovery rate.
+/// Where the expected figure is the ministry's, its own error is not in the standard error, and
+/// the sentence says so.
+pub fn evidence(f: &Facts) -> Option<String> {
+    use crate::compute::evidence::{Evidence, FDR};
+    let z = f.row.gap_z;
+    let class = Evidence::of(z);
+    if class == Evidence::Unknown {
+        return None;
+    }
+    let se = format!("{} standardfejl", number(z.abs(), 1));
+    let scope = if f.is_total {
+        String::new()
+    } else {
+        format!(" {}", f.scope())
+    };
+    let mut s = if f.row.gap_q <= FDR {
+        format!(
+            "Forskellen{scope} er større, end tilfældige udsving kan forklare ({se}), også når der tages højde for, at {} kommuner sammenlignes.",
+            f.n
+        )
+    } else if class != Evidence::Within {
+        format!(
+            "Forskellen{scope} er på {se} – mere end tilfældige udsving som regel giver, men blandt {} kommuner når nogle så langt alene ved et tilfælde, så det kan ikke afgøres, at forskellen er reel.",
+            f.n
+        )
+    } else {
+        format!("Forskellen{scope} er inden for, hvad tilfældige udsving kan forklare ({se}).")
+    };
+    if f.row.expected_source == "ministry" {
+        s.push_str(" Usikkerheden i det forventede tal selv er ikke medregnet.");
+    }
+    Some(s)
+}
+
 /// Model mode: "Placeringen afhænger også af modellen: med andre rammevilkår eller den anden
 /// metode ligger Ishøj mellem nr. 12 og nr. 40."
 pub fn model_range(f: &Facts) -> Option<String> {
@@ -385,6 +421,8 @@ mod tests {
             improvement_rank_low: None,
             improvement_rank_high: None,
             gap_pp_se: 0.1,
+            gap_z: gap_pp / 0.1,
+            gap_q: f64::NAN,
             potential_mkr: None,
             model_rank_low: None,
             model_rank_high: None,

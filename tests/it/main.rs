@@ -5,6 +5,7 @@ mod common;
 mod continued;
 mod dst;
 mod errors;
+mod evidence;
 mod html;
 mod inputs;
 mod model;
