@@ -87,7 +87,35 @@ async function main() {
     }
     await ctx.close();
 
-    // 3. Reflow: at 320 CSS px nothing scrolls sideways (tables scroll inside their region).
+    // 3. Desktop (1280 px): no word of a table header or cell broken across lines, unless at a
+    // hyphen or soft hyphen the text itself has.
+    const wide = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const big = await wide.newPage();
+    await big.goto(url, { waitUntil: "load" });
+    await big.evaluate(() => document.fonts.ready);
+    const broken = await big.evaluate(() => {
+      const out = [];
+      for (const cell of document.querySelectorAll("th, td")) {
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const re = /\S+/g;
+          let m;
+          while ((m = re.exec(node.data))) {
+            if (/[-\u00ad\u2010\u2013\/]/.test(m[0])) continue;
+            const range = document.createRange();
+            range.setStart(node, m.index);
+            range.setEnd(node, m.index + m[0].length);
+            const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+            if (tops.size > 1) out.push(m[0]);
+          }
+        }
+      }
+      return out;
+    });
+    if (broken.length) problems.push(`1280 px: words broken mid-word in tables: ${broken.slice(0, 8).join(", ")}`);
+    await wide.close();
+
+    // 4. Reflow: at 320 CSS px nothing scrolls sideways (tables scroll inside their region).
     const narrow = await browser.newContext({ viewport: { width: 320, height: 640 } });
     const small = await narrow.newPage();
     await small.goto(url, { waitUntil: "load" });
@@ -103,7 +131,7 @@ async function main() {
       for (const p of problems) console.log(`  ${p}`);
     } else {
       passed++;
-      console.log(`ok   ${page} (axe: 0 violations; 320 px: ${width} px wide; screenshot ${shot})`);
+      console.log(`ok   ${page} (axe: 0 violations; 1280 px: no word broken in a table; 320 px: ${width} px wide; screenshot ${shot})`);
     }
   }
   await browser.close();
