@@ -203,7 +203,7 @@ fn comparison_group(cfg: &Config, ds: &Dataset, res: &Results, c: Kommunekode) -
                 .collect()
         }
         ComparisonKind::Nearest => {
-            let head = &crate::report::headline_group(cfg).id;
+            let head = &cfg.headline_group().id;
             res.list(&res.current, head)
                 .map(|l| l.peers_of(c).iter().map(|p| p.kommunekode).collect())
                 .unwrap_or_default()

@@ -305,6 +305,15 @@ impl Config {
         self.groups.iter().find(|g| &g.id == id)
     }
 
+    /// The group the headline sentence and the appendix's comparison are about: the first total
+    /// group, or the first group when there is no total.
+    pub fn headline_group(&self) -> &Group {
+        self.groups
+            .iter()
+            .find(|g| g.is_total())
+            .unwrap_or(&self.groups[0])
+    }
+
     /// Every group, ranked (config order) then unranked: what the inputs are matched against.
     pub fn all_groups(&self) -> impl Iterator<Item = &Group> {
         self.groups.iter().chain(&self.unranked)

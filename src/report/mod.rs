@@ -26,10 +26,7 @@ pub use municipality::MunicipalityView;
 /// The group the headline sentence and the appendix's comparison are about: the first total
 /// group, or the first group when there is no total.
 pub fn headline_group(cfg: &Config) -> &Group {
-    cfg.groups
-        .iter()
-        .find(|g| g.is_total())
-        .unwrap_or(&cfg.groups[0])
+    cfg.headline_group()
 }
 
 /// Builds every page's view from the results.

@@ -455,6 +455,43 @@ pub(crate) fn clear_spot(
 }
 
 /// Turns a plotters error into an anyhow error with the chart's name.
+/// The axes of a chart over periods (x = period index, labelled by `labels`; y with one decimal):
+/// horizontal grid lines only, the project's fonts. The trend charts share it.
+pub(crate) fn period_axes<DB: plotters::prelude::DrawingBackend>(
+    chart: &mut plotters::prelude::ChartContext<
+        '_,
+        DB,
+        plotters::prelude::Cartesian2d<
+            plotters::coord::types::RangedCoordf64,
+            plotters::coord::types::RangedCoordf64,
+        >,
+    >,
+    labels: &[String],
+    y_desc: &str,
+) -> Result<(), plotters::drawing::DrawingAreaErrorKind<DB::ErrorType>> {
+    use plotters::prelude::*;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .max_light_lines(0)
+        .light_line_style(WHITE)
+        .bold_line_style(RGBColor(0xE6, 0xE6, 0xE6))
+        .y_desc(y_desc)
+        .axis_desc_style((FONT_FAMILY, 13).into_font().color(&INK))
+        .label_style((FONT_FAMILY, 12).into_font().color(&INK))
+        .x_labels(labels.len().max(1))
+        .x_label_formatter(&|v| {
+            let i = v.round();
+            if (v - i).abs() < 1e-6 && i >= 0.0 {
+                labels.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .y_label_formatter(&|v| crate::report::fmt::number(*v, 1))
+        .draw()
+}
+
 pub(crate) fn err<E: std::fmt::Debug>(chart: &str) -> impl Fn(E) -> anyhow::Error + '_ {
     move |e| anyhow::anyhow!("drawing the {chart} chart failed: {e:?}")
 }

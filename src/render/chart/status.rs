@@ -4,8 +4,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{err, finish_svg, register_fonts, ACCENT, FOCUS, FONT_FAMILY, INK, OTHER};
-use crate::report::fmt;
+use super::{err, finish_svg, period_axes, register_fonts, ACCENT, FOCUS, FONT_FAMILY, OTHER};
 use crate::report::status::ShareChart;
 
 /// Draws the chart (`id` makes its SVG ids unique on a page).
@@ -41,27 +40,7 @@ pub fn share_trend(c: &ShareChart, id: &str) -> anyhow::Result<String> {
             .build_cartesian_2d(-0.3f64..(m as f64 - 0.7), lo..hi)
             .map_err(err("status"))?;
         let labels = c.periods.clone();
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .max_light_lines(0)
-            .light_line_style(WHITE)
-            .bold_line_style(RGBColor(0xE6, 0xE6, 0xE6))
-            .y_desc("Pct. af de 16–66-årige")
-            .axis_desc_style((FONT_FAMILY, 13).into_font().color(&INK))
-            .label_style((FONT_FAMILY, 12).into_font().color(&INK))
-            .x_labels(m)
-            .x_label_formatter(&|v| {
-                let i = v.round();
-                if (v - i).abs() < 1e-6 && i >= 0.0 {
-                    labels.get(i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
-            .y_label_formatter(&|v| fmt::number(*v, 1))
-            .draw()
-            .map_err(err("status"))?;
+        period_axes(&mut chart, &labels, "Pct. af de 16–66-årige").map_err(err("status"))?;
         for (s, colour) in c.series.iter().zip(colours) {
             let pts: Vec<(f64, f64)> = s
                 .values

@@ -4,7 +4,9 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{err, finish_svg, range_with_zero, register_fonts, FOCUS, FONT_FAMILY, INK};
+use super::{
+    err, finish_svg, period_axes, range_with_zero, register_fonts, FOCUS, FONT_FAMILY, INK,
+};
 use crate::report::charts::TrendChart;
 use crate::report::fmt;
 
@@ -36,27 +38,7 @@ pub fn gap_trend(c: &TrendChart) -> anyhow::Result<String> {
             .build_cartesian_2d(-0.3f64..(m as f64 - 0.7), lo..hi)
             .map_err(err("trend"))?;
         let labels: Vec<String> = data.iter().map(|d| d.label.clone()).collect();
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .max_light_lines(0)
-            .light_line_style(WHITE)
-            .bold_line_style(RGBColor(0xE6, 0xE6, 0xE6))
-            .y_desc("Forskel, procentpoint")
-            .axis_desc_style((FONT_FAMILY, 13).into_font().color(&INK))
-            .label_style((FONT_FAMILY, 12).into_font().color(&INK))
-            .x_labels(m)
-            .x_label_formatter(&|v| {
-                let i = v.round();
-                if (v - i).abs() < 1e-6 && i >= 0.0 {
-                    labels.get(i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
-            .y_label_formatter(&|v| fmt::number(*v, 1))
-            .draw()
-            .map_err(err("trend"))?;
+        period_axes(&mut chart, &labels, "Forskel, procentpoint").map_err(err("trend"))?;
         chart
             .draw_series(LineSeries::new(
                 [(-0.3, 0.0), (m as f64 - 0.7, 0.0)],
