@@ -100,6 +100,7 @@ mod tests {
             code: Kommunekode(c),
             name: n.into(),
             region: r.into(),
+            at: String::new(),
         })
         .collect()
     }

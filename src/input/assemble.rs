@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use super::agree::{self, Populations, Rounding};
 use super::dimensional::Observations;
 use super::series::{derive, Series};
 use super::timed::TimedInput;
@@ -17,12 +18,38 @@ pub(super) struct Assembler<'a> {
     cfg: &'a Config,
     ds: Dataset,
     by_name: BTreeMap<String, Kommunekode>,
-    /// Where each figures entry came from, for duplicate messages.
-    origins: BTreeMap<(Period, GroupId, Kommunekode), String>,
-    /// (period, benefit, code) → where, for benefit-level duplicates.
-    benefit_seen: BTreeMap<(Period, String, Kommunekode), String>,
+    /// Where each group row came from and how its source rounds, to set a second row for the
+    /// same quantity against it.
+    origins: BTreeMap<(Period, GroupId, Kommunekode), Origin>,
+    /// Benefit rows in input order, summed into their groups when every input is read.
+    benefits: Vec<BenefitRow>,
+    /// (period, benefit, code) → index into `benefits`.
+    benefit_seen: BTreeMap<(Period, String, Kommunekode), usize>,
+    /// Where each population input value came from.
+    population_at: BTreeMap<(Period, Kommunekode), String>,
+    /// Where each rammevilkår row came from.
+    rammevilkaar_at: BTreeMap<(Scope, Kommunekode), String>,
+    /// Every statement of a population, checked together last.
+    populations: Populations,
     /// Benchmark and population inputs by quarter, month or year, formed into periods last.
     timed: Vec<TimedInput>,
+}
+
+/// Where a row was given and how its source rounds.
+#[derive(Debug, Clone)]
+struct Origin {
+    at: String,
+    rounding: Rounding,
+}
+
+/// A row of one benefit, to be summed into every group that lists it.
+#[derive(Debug)]
+struct BenefitRow {
+    period: Period,
+    code: Kommunekode,
+    groups: Vec<GroupId>,
+    figures: Figures,
+    origin: Origin,
 }
 
 impl<'a> Assembler<'a> {
@@ -39,7 +66,11 @@ impl<'a> Assembler<'a> {
             },
             by_name,
             origins: BTreeMap::new(),
+            benefits: Vec::new(),
             benefit_seen: BTreeMap::new(),
+            population_at: BTreeMap::new(),
+            rammevilkaar_at: BTreeMap::new(),
+            populations: Populations::default(),
             timed: Vec::new(),
         }
     }
@@ -91,6 +122,7 @@ impl<'a> Assembler<'a> {
     /// report's period and comparison period, and those an input asks for.
     fn target_periods(&self) -> Vec<Period> {
         let mut out: Vec<Period> = self.ds.figures.keys().map(|k| k.0.clone()).collect();
+        out.extend(self.benefits.iter().map(|b| b.period.clone()));
         out.push(self.cfg.report.period.clone());
         out.push(self.cfg.comparison_period());
         out.extend(self.timed.iter().flat_map(|t| t.periods.iter().cloned()));
@@ -135,7 +167,7 @@ impl<'a> Assembler<'a> {
                             }
                         }
                     }
-                    self.apply(t.role, rec)?;
+                    self.apply(t.role, rec, &t.rounding)?;
                 }
             }
         }
@@ -161,11 +193,13 @@ impl<'a> Assembler<'a> {
             if let Some(name) = &rec.kommune {
                 if &m.name != name {
                     bail_input!(
-                        "{}: kommunekode {} is {:?}, but the row says {:?}",
+                        "{}: the row's kommunekode {} and its municipality name {:?} disagree: {} is {:?} in the municipality list ({})",
                         rec.at,
                         code.get(),
+                        crate::error::excerpt(name, 60),
+                        code.get(),
                         m.name,
-                        crate::error::excerpt(name, 60)
+                        m.at
                     );
                 }
             }
@@ -204,58 +238,123 @@ impl<'a> Assembler<'a> {
         })
     }
 
-    pub(super) fn apply(&mut self, role: InputRole, rec: Record) -> anyhow::Result<()> {
+    pub(super) fn apply(
+        &mut self,
+        role: InputRole,
+        rec: Record,
+        rounding: &Rounding,
+    ) -> anyhow::Result<()> {
         check_values(&rec)?;
         let code = self.code(&rec)?;
+        let origin = Origin {
+            at: rec.at.clone(),
+            rounding: *rounding,
+        };
         match role {
             InputRole::Population => {
                 let period = Self::required_period(&rec)?;
                 let Some(pop) = rec.figures.population else {
                     bail_input!("{}: the population input has no population value", rec.at);
                 };
-                if self
-                    .ds
-                    .population
-                    .insert((period.clone(), code), pop)
-                    .is_some()
-                {
-                    bail_input!(
-                        "{}: duplicate population row for period {period}, kommune {}",
-                        rec.at,
-                        code.get()
-                    );
-                }
+                self.add_population(period, code, pop, origin)?;
             }
-            InputRole::Rammevilkaar => {
-                let period = Self::period(&rec)?;
-                let scope = match &period {
-                    Some(p) => Scope::Period(p.clone()),
-                    None => Scope::AllPeriods,
-                };
-                if self
-                    .ds
-                    .rammevilkaar
-                    .insert((scope, code), rec.variables)
-                    .is_some()
-                {
-                    bail_input!(
-                        "{}: duplicate rammevilkår row for kommune {}{}",
-                        rec.at,
-                        code.get(),
-                        match period {
-                            Some(p) => format!(", period {p}"),
-                            None => String::new(),
-                        }
-                    );
-                }
-            }
-            InputRole::Benchmark => self.apply_benchmark(code, rec)?,
+            InputRole::Rammevilkaar => self.add_rammevilkaar(code, rec)?,
+            InputRole::Benchmark => self.apply_benchmark(code, rec, origin)?,
         }
         Ok(())
     }
 
-    fn apply_benchmark(&mut self, code: Kommunekode, rec: Record) -> anyhow::Result<()> {
+    /// A population input's value; the same period and municipality again must agree.
+    fn add_population(
+        &mut self,
+        period: Period,
+        code: Kommunekode,
+        pop: f64,
+        origin: Origin,
+    ) -> anyhow::Result<()> {
+        let key = (period, code);
+        self.populations.given(key.clone(), pop, &origin.at);
+        if let Some(first) = self.population_at.get(&key) {
+            let was = self.ds.population[&key];
+            if !agree::agree(was, 0.0, pop, 0.0) {
+                bail_input!(
+                    "period {}, kommune {} {}: the population 16–66 is given twice and differently: {} at {} and {} at {}",
+                    key.0,
+                    code.get(),
+                    self.ds.name(code),
+                    agree::shown(was),
+                    first,
+                    agree::shown(pop),
+                    origin.at
+                );
+            }
+            return Ok(());
+        }
+        self.ds.population.insert(key.clone(), pop);
+        self.population_at.insert(key, origin.at);
+        Ok(())
+    }
+
+    /// A rammevilkår row; the same municipality and scope again must give the same values.
+    fn add_rammevilkaar(&mut self, code: Kommunekode, rec: Record) -> anyhow::Result<()> {
+        let scope = match Self::period(&rec)? {
+            Some(p) => Scope::Period(p),
+            None => Scope::AllPeriods,
+        };
+        let key = (scope, code);
+        if let Some(first) = self.rammevilkaar_at.get(&key) {
+            let was = &self.ds.rammevilkaar[&key];
+            let clash = rec.variables.iter().find_map(|(name, v)| {
+                was.get(name)
+                    .filter(|w| !agree::agree(**w, 0.0, *v, 0.0))
+                    .map(|w| (name, *w, *v))
+            });
+            let scope = match &key.0 {
+                Scope::Period(p) => format!(", period {p}"),
+                Scope::AllPeriods => String::new(),
+            };
+            match clash {
+                Some((name, w, v)) => bail_input!(
+                    "kommune {} {}{scope}: rammevilkår variable {name:?} is given twice and differently: {} at {first} and {} at {}",
+                    code.get(),
+                    self.ds.name(code),
+                    agree::shown(w),
+                    agree::shown(v),
+                    rec.at
+                ),
+                None => {
+                    let entry = self.ds.rammevilkaar.get_mut(&key).expect("seen");
+                    for (name, v) in rec.variables {
+                        entry.entry(name).or_insert(v);
+                    }
+                }
+            }
+            return Ok(());
+        }
+        self.ds.rammevilkaar.insert(key.clone(), rec.variables);
+        self.rammevilkaar_at.insert(key, rec.at);
+        Ok(())
+    }
+
+    /// What a benchmark row says about the population: a population column, or the one its
+    /// count and share imply.
+    fn population_claims(&mut self, key: (Period, Kommunekode), f: &Figures, o: &Origin) {
+        if let Some(p) = f.population {
+            self.populations.given(key.clone(), p, &o.at);
+        }
+        if let (Some(a), Some(s)) = (f.actual, f.actual_share) {
+            self.populations.derived(key, a, s, &o.rounding, &o.at);
+        }
+    }
+
+    fn apply_benchmark(
+        &mut self,
+        code: Kommunekode,
+        rec: Record,
+        origin: Origin,
+    ) -> anyhow::Result<()> {
         let period = Self::required_period(&rec)?;
+        self.population_claims((period.clone(), code), &rec.figures, &origin);
         let groups: Vec<&crate::config::Group> = self.cfg.all_groups().collect();
         if let Some(name) = &rec.group {
             let Some(g) = groups.iter().find(|g| g.matches(name)) else {
@@ -268,19 +367,7 @@ impl<'a> Assembler<'a> {
                 );
             };
             let key = (period, g.id.clone(), code);
-            if let Some(first) = self.origins.get(&key) {
-                bail_input!(
-                    "{}: duplicate row for period {}, group {}, kommune {} {}; first given at {first}",
-                    rec.at,
-                    key.0,
-                    key.1,
-                    code.get(),
-                    self.ds.name(code)
-                );
-            }
-            self.origins.insert(key.clone(), rec.at.clone());
-            self.ds.figures.insert(key, rec.figures);
-            return Ok(());
+            return self.add_group_row(key, rec.figures, origin);
         }
         let Some(benefit) = &rec.benefit else {
             bail_input!(
@@ -301,29 +388,129 @@ impl<'a> Assembler<'a> {
             );
         }
         let bkey = (period.clone(), benefit.clone(), code);
-        if let Some(first) = self.benefit_seen.get(&bkey) {
-            bail_input!(
-                "{}: duplicate row for period {period}, benefit {benefit}, kommune {}; first given at {first}",
-                rec.at,
-                code.get()
-            );
-        }
-        self.benefit_seen.insert(bkey, rec.at.clone());
-        for gid in targets {
-            let key = (period.clone(), gid, code);
-            let entry = self.ds.figures.entry(key.clone()).or_default();
-            add(&mut entry.actual, rec.figures.actual);
-            add(&mut entry.expected, rec.figures.expected);
-            if rec.figures.population.is_some() {
-                entry.population = rec.figures.population;
+        if let Some(&i) = self.benefit_seen.get(&bkey) {
+            let first = &mut self.benefits[i];
+            let (fr, r) = (&first.origin.rounding, &origin.rounding);
+            if let Some((what, a, b)) = agree::disagreement(&first.figures, fr, &rec.figures, r) {
+                bail_input!(
+                    "period {period}, benefit {benefit}, kommune {} {}: the {what} is given twice and differently: {} at {} and {} at {}",
+                    code.get(),
+                    self.ds.name(code),
+                    agree::shown(a),
+                    first.origin.at,
+                    agree::shown(b),
+                    origin.at
+                );
             }
-            self.origins.entry(key).or_insert_with(|| rec.at.clone());
+            first.figures = agree::merged(&first.figures, &rec.figures);
+            return Ok(());
+        }
+        self.benefit_seen.insert(bkey, self.benefits.len());
+        self.benefits.push(BenefitRow {
+            period,
+            code,
+            groups: targets,
+            figures: rec.figures,
+            origin,
+        });
+        Ok(())
+    }
+
+    /// A row of a group; a second row for the same period, group and municipality (another
+    /// file, or the same period twice) must agree with the first.
+    fn add_group_row(
+        &mut self,
+        key: (Period, GroupId, Kommunekode),
+        figures: Figures,
+        origin: Origin,
+    ) -> anyhow::Result<()> {
+        if let Some(first) = self.origins.get(&key) {
+            let was = &self.ds.figures[&key];
+            let (fr, r) = (&first.rounding, &origin.rounding);
+            if let Some((what, a, b)) = agree::disagreement(was, fr, &figures, r) {
+                bail_input!(
+                    "period {}, group {}, kommune {} {}: the {what} is given twice and differently: {} at {} and {} at {}",
+                    key.0,
+                    key.1,
+                    key.2.get(),
+                    self.ds.name(key.2),
+                    agree::shown(a),
+                    first.at,
+                    agree::shown(b),
+                    origin.at
+                );
+            }
+            let merged = agree::merged(was, &figures);
+            self.ds.figures.insert(key, merged);
+            return Ok(());
+        }
+        self.ds.figures.insert(key.clone(), figures);
+        self.origins.insert(key, origin);
+        Ok(())
+    }
+
+    /// Benefit rows summed into their groups. A group also given as a row of its own must
+    /// agree with the sum, within the rounding of every part.
+    fn sum_benefits(&mut self) -> anyhow::Result<()> {
+        type Sum = (Figures, Vec<String>, f64);
+        let mut sums: BTreeMap<(Period, GroupId, Kommunekode), Sum> = BTreeMap::new();
+        for b in std::mem::take(&mut self.benefits) {
+            for gid in &b.groups {
+                let key = (b.period.clone(), gid.clone(), b.code);
+                let (entry, at, half) = sums.entry(key).or_default();
+                add(&mut entry.actual, b.figures.actual);
+                add(&mut entry.expected, b.figures.expected);
+                entry.population = entry.population.or(b.figures.population);
+                at.push(b.origin.at.clone());
+                *half += b.origin.rounding.count;
+            }
+        }
+        for (key, (figures, at, half)) in sums {
+            let Some(direct) = self.origins.get(&key) else {
+                self.ds.figures.insert(key.clone(), figures);
+                self.origins.insert(
+                    key,
+                    Origin {
+                        at: at[0].clone(),
+                        rounding: Rounding::default(),
+                    },
+                );
+                continue;
+            };
+            let given = &self.ds.figures[&key];
+            let parts = || {
+                let more = if at.len() > 3 { ", …" } else { "" };
+                format!("{}{more}", at[..at.len().min(3)].join(", "))
+            };
+            for (what, g, s) in [
+                ("actual count", given.actual, figures.actual),
+                ("expected count", given.expected, figures.expected),
+            ] {
+                if let (Some(g), Some(s)) = (g, s) {
+                    if !agree::agree(g, direct.rounding.count, s, half) {
+                        bail_input!(
+                            "period {}, group {}, kommune {} {}: the {what} is {} at {}, but its benefits sum to {} ({})",
+                            key.0,
+                            key.1,
+                            key.2.get(),
+                            self.ds.name(key.2),
+                            agree::shown(g),
+                            direct.at,
+                            agree::shown(s),
+                            parts()
+                        );
+                    }
+                }
+            }
         }
         Ok(())
     }
 
     pub(super) fn finish(mut self, files: Vec<InputFile>) -> anyhow::Result<Dataset> {
         self.form_timed()?;
+        self.sum_benefits()?;
+        let ds = &self.ds;
+        self.populations.check(|c| ds.name(c).to_string())?;
         derive(self.cfg, &mut self.ds.series)?;
         if self.ds.figures.is_empty() {
             bail_input!("the inputs hold no benchmark rows");

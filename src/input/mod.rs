@@ -4,6 +4,7 @@
 //! Every reader has the same shape: bytes, the file's name for messages, and the checked input
 //! config in; records out.
 
+mod agree;
 mod areas;
 mod assemble;
 mod centroids;
@@ -278,8 +279,9 @@ pub fn load_from(
         let shown = input.file.path.display().to_string();
         match read(bytes, &shown, input, &areas)? {
             Read::Records(recs) => {
+                let rounding = agree::Rounding::of_records(&recs);
                 for rec in recs {
-                    assembler.apply(input.role, rec)?;
+                    assembler.apply(input.role, rec, &rounding)?;
                 }
             }
             Read::Observations(obs) => assembler.observe(input, &shown, obs)?,

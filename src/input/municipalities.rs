@@ -17,6 +17,9 @@ pub struct Municipality {
     pub name: String,
     /// Region (for comparison groups).
     pub region: String,
+    /// "file:line" of its row in the municipality list, for messages that set a row against it.
+    #[serde(skip)]
+    pub at: String,
 }
 
 /// The built-in list.
@@ -65,17 +68,21 @@ pub fn parse_municipalities(text: &str, origin: &str) -> anyhow::Result<Vec<Muni
                 crate::error::excerpt(&name, 40)
             );
         }
-        if out.iter().any(|m| m.code == code || m.name == name) {
+        if let Some(first) = out.iter().find(|m| m.code == code || m.name == name) {
             bail_input!(
-                "{origin}:{}: municipality {} {name:?} is listed twice",
+                "{origin}:{}: municipality {} {name:?} is listed twice (first at {}: {} {:?})",
                 i + 1,
-                code.get()
+                code.get(),
+                first.at,
+                first.code.get(),
+                first.name
             );
         }
         out.push(Municipality {
             code,
             name,
             region: cols[2].trim().to_string(),
+            at: format!("{origin}:{}", i + 1),
         });
     }
     if out.is_empty() {

@@ -20,6 +20,8 @@ pub(super) struct TimedInput {
     pub role: InputRole,
     /// Periods the input asks for besides the others.
     pub periods: Vec<Period>,
+    /// How the source rounds its values (means of rounded values are no finer).
+    pub rounding: super::agree::Rounding,
     values: Values,
 }
 
@@ -68,10 +70,14 @@ impl TimedInput {
                 .or_default()
                 .insert(o.time, (v, o.at));
         }
+        let rounding = super::agree::Rounding::of_counts(
+            values.values().flat_map(|t| t.values().filter_map(|v| v.0)),
+        );
         Ok(TimedInput {
             origin: origin.to_string(),
             role: inp.role,
             periods: inp.periods.clone(),
+            rounding,
             values,
         })
     }

@@ -36,7 +36,7 @@ fn duplicate_row() {
     let data = benchmark_csv() + "101;2022;kontanthjaelp;1;1;1000\n";
     let p = Project::with(CONFIG, MUNICIPALITIES, &data);
     let f = p.path("data.csv");
-    assert_eq!(p.error(), format!("{f}:10: duplicate row for period 2022, group kontanthjaelp, kommune 101 Alfa; first given at {f}:6"));
+    assert_eq!(p.error(), format!("period 2022, group kontanthjaelp, kommune 101 Alfa: the actual count is given twice and differently: 105 at {f}:6 and 1 at {f}:10"));
 }
 
 #[test]

@@ -3,6 +3,7 @@
 mod calibration;
 mod common;
 mod continued;
+mod contradictions;
 mod dst;
 mod errors;
 mod evidence;
