@@ -108,7 +108,9 @@ pub(crate) fn disagreement(
     b: &Figures,
     rb: &Rounding,
 ) -> Option<(&'static str, f64, f64)> {
-    let fields: [(&'static str, Option<f64>, Option<f64>, f64, f64); 8] = [
+    /// (name, first, second, half unit of the first, of the second).
+    type Field = (&'static str, Option<f64>, Option<f64>, f64, f64);
+    let fields: [Field; 8] = [
         ("actual count", a.actual, b.actual, ra.count, rb.count),
         ("expected count", a.expected, b.expected, ra.count, rb.count),
         ("gap in persons", a.gap, b.gap, ra.count, rb.count),
