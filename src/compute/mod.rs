@@ -8,11 +8,13 @@ pub mod base;
 pub mod confidence;
 pub mod continued;
 pub mod evidence;
+mod expected;
 pub mod improvement;
 pub mod list;
 pub mod model;
 pub mod noise;
 pub mod peers;
+mod periods;
 pub mod random;
 pub mod rank;
 pub mod sensitivity;
@@ -32,9 +34,11 @@ use crate::error::input_error;
 use crate::input::Dataset;
 use crate::keys::{GroupId, Kommunekode, Period};
 use base::Base;
+use expected::{bases, expected_shares, model_alternatives, Bases, ExpectedShares};
 pub use list::{National, Peer, RankedList, Row};
 use model::ModelReport;
 use noise::Overdispersion;
+use periods::{breaks_between, current_and_comparison, improvement_period, omitted_across_break};
 use uncertainty::{ListInput, ListUncertainty};
 
 /// Everything computed, ready for the views and the renderers.
@@ -114,41 +118,14 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
     // Unranked groups may have periods of their own; the lists are the ranked groups'.
     let periods = ds.periods_of(&groups);
     let (current, comparison) = current_and_comparison(cfg, &periods)?;
-
-    let mut bases: BTreeMap<(Period, GroupId), Base> = BTreeMap::new();
-    for period in &periods {
-        for (g, b) in base::for_period(cfg, ds, period)? {
-            bases.insert((period.clone(), g), b);
-        }
-    }
-    let from = cfg.expected.continued.as_ref().map(|c| c.from.clone());
-    if let Some(from) = &from {
-        continued::strip_after(&mut bases, from);
-    }
-    let mut sources: BTreeMap<(Period, GroupId), continued::ExpectedSource> = BTreeMap::new();
-    let mut continuation = None;
-
-    // Expected shares (pct.) per list, plus resampled expected shares in model mode.
-    let (expected, pred_var, mut report) = match cfg.expected.mode {
-        Mode::Supplied => {
-            let mut expected = BTreeMap::new();
-            for (key, base) in &bases {
-                expected.insert(key.clone(), supplied_expected_shares(ds, key, base)?);
-            }
-            continuation = continued::backtest_only(cfg, ds, &periods, &bases)?;
-            (expected, BTreeMap::new(), None)
-        }
-        Mode::Model => {
-            let fitted = model::fit_all(cfg, ds, &periods, &bases)?;
-            (fitted.expected, fitted.pred_var, Some(fitted.report))
-        }
-        Mode::Continued => {
-            let c = continued::continue_lists(cfg, ds, &periods, &bases)?;
-            sources = c.sources;
-            continuation = Some(c.report);
-            (c.expected, c.pred_var, None)
-        }
-    };
+    let bases = bases(cfg, ds, &periods)?;
+    let ExpectedShares {
+        expected,
+        pred_var,
+        mut report,
+        sources,
+        continuation,
+    } = expected_shares(cfg, ds, &periods, &bases)?;
     let source_of = |key: &(Period, GroupId)| {
         sources
             .get(key)
@@ -176,6 +153,9 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
         .enumerate()
         .map(|(i, k)| (k, i))
         .collect();
+    let before = |key: &(Period, GroupId)| {
+        improvement_period(&key.0, &current, comparison.as_ref(), &periods)
+    };
 
     let inputs: Vec<ListInput> = keys
         .iter()
@@ -186,7 +166,7 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
             figures: &r.figures,
             ranks: &r.ranks,
             pred_var: pred_var.get(key).map(Vec::as_slice),
-            before: improvement_period(&key.0, &current, comparison.as_ref(), &periods)
+            before: before(key)
                 .filter(|p| !omitted_across_break(cfg, &key.1, p, &key.0))
                 .and_then(|p| index.get(&(p, key.1.clone())).copied()),
             continued: !official(key) && cfg.expected.mode == Mode::Continued,
@@ -194,36 +174,59 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
         .collect();
     let (noise, uncertain) = uncertainty::assess(&cfg.ranking, &groups, &current, &inputs);
 
-    // Model mode: the ranks under the other specifications, and the ministry's beside them.
-    let mut ranges: BTreeMap<(Period, GroupId), Vec<(u32, u32)>> = BTreeMap::new();
-    let mut versus = Vec::new();
-    if let Some(report) = report.as_mut() {
-        let alt = sensitivity::alternatives(cfg, ds, &periods, &bases)?;
-        for (key, r) in keys.iter().zip(&ranked) {
-            if let Some(a) = alt.ranks.get(key) {
-                ranges.insert(key.clone(), sensitivity::ranges(&r.ranks, a));
-                if key.0 == current {
-                    report.specifications.extend(sensitivity::summaries(
-                        &key.1,
-                        &alt.labels,
-                        &r.ranks,
-                        a,
-                    ));
-                }
-            }
-            versus.extend(versus::versus(
-                (&key.0, &key.1),
-                &bases[key],
-                &r.figures,
-                &r.ranks,
-            ));
+    let (ranges, versus) = match report.as_mut() {
+        Some(report) => {
+            let lists = (keys.as_slice(), ranked.as_slice());
+            model_alternatives(cfg, ds, &periods, &bases, lists, &current, report)?
         }
-    }
+        None => (BTreeMap::new(), Vec::new()),
+    };
 
-    let lists = keys
-        .iter()
-        .zip(&ranked)
-        .zip(&uncertain)
+    let lists = finish_lists(
+        cfg,
+        ds,
+        (&keys, &ranked, &uncertain),
+        &bases,
+        &ranges,
+        &noise,
+        &source_of,
+        &before,
+    );
+    let mut res = Results {
+        current,
+        comparison,
+        periods,
+        groups,
+        lists,
+        model: report,
+        noise,
+        versus,
+        continuation,
+        status: None,
+        index,
+    };
+    if cfg.status.is_some() || !cfg.targets.is_empty() {
+        res.status = Some(status::figures(cfg, ds, &res));
+    }
+    Ok(res)
+}
+
+/// The lists complete: figures, intervals and ranges, where the expected figures come from,
+/// the gap's evidence, the breaks crossed since the comparison period.
+#[allow(clippy::too_many_arguments)]
+fn finish_lists(
+    cfg: &Config,
+    ds: &Dataset,
+    (keys, ranked, uncertain): (&[(Period, GroupId)], &[Ranked], &[ListUncertainty]),
+    bases: &Bases,
+    ranges: &BTreeMap<(Period, GroupId), Vec<(u32, u32)>>,
+    noise: &[Overdispersion],
+    source_of: &dyn Fn(&(Period, GroupId)) -> continued::ExpectedSource,
+    before: &dyn Fn(&(Period, GroupId)) -> Option<Period>,
+) -> Vec<RankedList> {
+    keys.iter()
+        .zip(ranked)
+        .zip(uncertain)
         .map(|((key, r), u)| {
             let mut list = finish(
                 cfg,
@@ -244,107 +247,12 @@ pub fn compute(cfg: &Config, ds: &Dataset) -> anyhow::Result<Results> {
             for row in &mut list.rows {
                 row.expected_source.clone_from(&code);
             }
-            list.breaks_crossed =
-                improvement_period(&key.0, &current, comparison.as_ref(), &periods)
-                    .map(|p| breaks_between(cfg, &key.1, &p, &key.0))
-                    .unwrap_or_default();
+            list.breaks_crossed = before(key)
+                .map(|p| breaks_between(cfg, &key.1, &p, &key.0))
+                .unwrap_or_default();
             list
         })
-        .collect();
-    let mut res = Results {
-        current,
-        comparison,
-        periods,
-        groups,
-        lists,
-        model: report,
-        noise,
-        versus,
-        continuation,
-        status: None,
-        index,
-    };
-    if cfg.status.is_some() || !cfg.targets.is_empty() {
-        res.status = Some(status::figures(cfg, ds, &res));
-    }
-    Ok(res)
-}
-
-/// The breaks of `group`'s series between `earlier` and `later` (indices into the config's).
-fn breaks_between(cfg: &Config, group: &GroupId, earlier: &Period, later: &Period) -> Vec<usize> {
-    let Some(g) = cfg.group(group) else {
-        return Vec::new();
-    };
-    cfg.breaks
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| b.affects(g) && b.between(earlier, later))
-        .map(|(i, _)| i)
         .collect()
-}
-
-/// Whether an improvement from `earlier` to `later` is left out because a break configured
-/// with `improvement = "omit"` lies between them.
-fn omitted_across_break(cfg: &Config, group: &GroupId, earlier: &Period, later: &Period) -> bool {
-    breaks_between(cfg, group, earlier, later)
-        .iter()
-        .any(|&i| cfg.breaks[i].improvement == crate::config::continued::BreakImprovement::Omit)
-}
-
-/// The current period (which must be in the data) and the comparison period: configured (and
-/// then required), else the same period a year earlier when the data has it.
-fn current_and_comparison(
-    cfg: &Config,
-    periods: &[Period],
-) -> anyhow::Result<(Period, Option<Period>)> {
-    let labels = || {
-        periods
-            .iter()
-            .map(Period::label)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let current = cfg.report.period.clone();
-    if !periods.contains(&current) {
-        return Err(cfg.error_at(
-            &cfg.report.period_at,
-            format!(
-                "report.period: {:?} is not in the data; the data has {}",
-                current.label(),
-                labels()
-            ),
-        ));
-    }
-    let comparison = match &cfg.report.comparison_period {
-        Some((p, at)) if !periods.contains(p) => {
-            return Err(cfg.error_at(
-                at,
-                format!(
-                    "report.comparison-period: {:?} is not in the data; the data has {}",
-                    p.label(),
-                    labels()
-                ),
-            ))
-        }
-        Some((p, _)) => Some(p.clone()),
-        None => Some(cfg.comparison_period()).filter(|p| periods.contains(p)),
-    };
-    Ok((current, comparison))
-}
-
-/// The period a list's improvement is measured against: the comparison period for the current
-/// period, the same period a year earlier for the others (when the data has it).
-fn improvement_period(
-    period: &Period,
-    current: &Period,
-    comparison: Option<&Period>,
-    periods: &[Period],
-) -> Option<Period> {
-    if period == current {
-        comparison.cloned()
-    } else {
-        Some(period.year_earlier()).filter(|p| periods.contains(p))
-    }
 }
 
 fn supplied_expected_shares(

@@ -1,17 +1,17 @@
 //! From the raw TOML structs to a checked [`Config`]: one pass that names the file, line and
 //! column, and the key, for everything a later stage would otherwise trip over.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use super::raw::{GroupConfig, InputConfig, RawConfig};
+use super::raw::RawConfig;
 use super::{
-    Comparison, Config, Decimal, Derived, Expected, Group, Input, InputFile, InputFormat,
-    InputKind, InputRole, Location, Method, Mode, ModelSpec, Origin, Report, Unit,
+    Comparison, Config, Expected, Group, Input, InputFile, InputRole, Location, Method, Mode,
+    ModelSpec, Origin, Report,
 };
 use crate::error::{input_error, line_col};
-use crate::keys::{GroupId, Kommunekode, Period};
+use crate::keys::{Kommunekode, Period};
 
 /// Where messages point: the config file and its text.
 pub(super) struct Src<'a> {
@@ -91,8 +91,79 @@ pub(super) fn parse(text: &str, path: &Path) -> anyhow::Result<Config> {
         .inputs
         .iter()
         .enumerate()
-        .map(|(i, inp)| input(&src, i, inp))
+        .map(|(i, inp)| super::inputs::input(&src, i, inp))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let (municipalities, templates_dir) = files(&src, &raw)?;
+    let all_groups = super::groups::groups(&src, &raw.groups)?;
+    let mut groups = Vec::new();
+    let mut unranked = Vec::new();
+    for (g, r) in all_groups.into_iter().zip(&raw.groups) {
+        if r.rank {
+            groups.push(g);
+        } else {
+            unranked.push(g);
+        }
+    }
+    numbers(&src, &raw)?;
+    texts(&src, &raw)?;
+    let expected = expected(&src, &raw, &groups, &inputs)?;
+    let comparison = comparison(&src, &raw)?;
+    let derived = super::inputs::derived(&src, &raw)?;
+    let breaks = super::continued::check_breaks(&src, &raw, &groups)?;
+    let every: Vec<&Group> = groups.iter().chain(&unranked).collect();
+    let (status, targets) = follow_up(&src, &raw, &report, &every)?;
+    let agenda = super::status::check_agenda(&raw);
+    Ok(Config {
+        unranked,
+        status,
+        targets,
+        agenda,
+        breaks,
+        derived,
+        origin: Origin {
+            path: path.to_path_buf(),
+            text: text.to_string(),
+        },
+        report,
+        municipalities,
+        inputs,
+        groups,
+        expected,
+        ranking: raw.ranking,
+        comparison,
+        presentation: raw.presentation,
+        templates_dir,
+    })
+}
+
+/// The status report and the targets, over the status periods (or the report's period and
+/// the one it is compared with).
+fn follow_up(
+    src: &Src,
+    raw: &RawConfig,
+    report: &Report,
+    every: &[&Group],
+) -> anyhow::Result<(Option<super::status::Status>, Vec<super::status::Target>)> {
+    let comparison_period = match &report.comparison_period {
+        Some((p, _)) => p.clone(),
+        None => report.period.year_earlier(),
+    };
+    let status = super::status::check_status(
+        src,
+        raw,
+        every,
+        [comparison_period.clone(), report.period.clone()],
+    )?;
+    let target_periods = match &status {
+        Some(s) => s.periods.clone(),
+        None => vec![comparison_period, report.period.clone()],
+    };
+    let targets = super::status::check_targets(src, raw, every, &target_periods)?;
+    Ok((status, targets))
+}
+
+/// The configured municipality list and templates folder, which must exist.
+fn files(src: &Src, raw: &RawConfig) -> anyhow::Result<(Option<InputFile>, Option<PathBuf>)> {
     let municipalities = match &raw.data.municipalities {
         Some(m) => {
             let file = src.resolve(m.get_ref());
@@ -128,60 +199,7 @@ pub(super) fn parse(text: &str, path: &Path) -> anyhow::Result<Config> {
         }
         None => None,
     };
-    let all_groups = groups(&src, &raw.groups)?;
-    let mut groups = Vec::new();
-    let mut unranked = Vec::new();
-    for (g, r) in all_groups.into_iter().zip(&raw.groups) {
-        if r.rank {
-            groups.push(g);
-        } else {
-            unranked.push(g);
-        }
-    }
-    numbers(&src, &raw)?;
-    texts(&src, &raw)?;
-    let expected = expected(&src, &raw, &groups, &inputs)?;
-    let comparison = comparison(&src, &raw)?;
-    let derived = derived(&src, &raw)?;
-    let breaks = super::continued::check_breaks(&src, &raw, &groups)?;
-    let every: Vec<&Group> = groups.iter().chain(&unranked).collect();
-    let comparison_period = match &report.comparison_period {
-        Some((p, _)) => p.clone(),
-        None => report.period.year_earlier(),
-    };
-    let status = super::status::check_status(
-        &src,
-        &raw,
-        &every,
-        [comparison_period.clone(), report.period.clone()],
-    )?;
-    let target_periods = match &status {
-        Some(s) => s.periods.clone(),
-        None => vec![comparison_period, report.period.clone()],
-    };
-    let targets = super::status::check_targets(&src, &raw, &every, &target_periods)?;
-    let agenda = super::status::check_agenda(&raw);
-    Ok(Config {
-        unranked,
-        status,
-        targets,
-        agenda,
-        breaks,
-        derived,
-        origin: Origin {
-            path: path.to_path_buf(),
-            text: text.to_string(),
-        },
-        report,
-        municipalities,
-        inputs,
-        groups,
-        expected,
-        ranking: raw.ranking,
-        comparison,
-        presentation: raw.presentation,
-        templates_dir,
-    })
+    Ok((municipalities, templates_dir))
 }
 
 fn report(src: &Src, raw: &RawConfig) -> anyhow::Result<Report> {
@@ -227,448 +245,6 @@ fn report(src: &Src, raw: &RawConfig) -> anyhow::Result<Report> {
         sources: r.sources.clone(),
         accessibility_statement,
     })
-}
-
-fn input(src: &Src, i: usize, inp: &InputConfig) -> anyhow::Result<Input> {
-    let key = format!("data.inputs[{}]", i + 1);
-    let kind = match inp.format {
-        InputFormat::Csv => {
-            let delimiter = match &inp.delimiter {
-                None => {
-                    return Err(src.error_at(
-                        inp.path.span(),
-                        format!(
-                            "{key}: `delimiter` is required for format \"csv\" (\";\" or \",\")"
-                        ),
-                    ))
-                }
-                Some(d) if d.get_ref() != ";" && d.get_ref() != "," => {
-                    return Err(src.error_at(
-                        d.span(),
-                        format!(
-                            "{key}.delimiter: expected \";\" or \",\", found {:?}",
-                            d.get_ref()
-                        ),
-                    ))
-                }
-                Some(d) => d.get_ref().as_bytes()[0],
-            };
-            let Some(decimal) = inp.decimal else {
-                return Err(src.error_at(
-                    inp.path.span(),
-                    format!(
-                        "{key}: `decimal` is required for format \"csv\" (\"comma\" or \"point\")"
-                    ),
-                ));
-            };
-            InputKind::Csv { delimiter, decimal }
-        }
-        InputFormat::Long => {
-            let delimiter = match &inp.delimiter {
-                None => b',',
-                Some(d) if d.get_ref() == ";" || d.get_ref() == "," => d.get_ref().as_bytes()[0],
-                Some(d) => {
-                    return Err(src.error_at(
-                        d.span(),
-                        format!(
-                            "{key}.delimiter: expected \";\" or \",\", found {:?}",
-                            d.get_ref()
-                        ),
-                    ))
-                }
-            };
-            InputKind::Long {
-                delimiter,
-                decimal: inp.decimal.unwrap_or(Decimal::Point),
-            }
-        }
-        InputFormat::Statbank | InputFormat::Jobindsats => {
-            if let Some(d) = &inp.delimiter {
-                return Err(src.error_at(
-                    d.span(),
-                    format!(
-                        "{key}.delimiter: the {} format has its own delimiter",
-                        inp.format.name()
-                    ),
-                ));
-            }
-            if inp.format == InputFormat::Statbank {
-                InputKind::Statbank
-            } else {
-                InputKind::Jobindsats
-            }
-        }
-        InputFormat::Xlsx | InputFormat::JobindsatsJson => {
-            if let Some(d) = &inp.delimiter {
-                return Err(src.error_at(
-                    d.span(),
-                    format!("{key}.delimiter: only csv inputs have a delimiter"),
-                ));
-            }
-            if inp.format == InputFormat::Xlsx {
-                InputKind::Xlsx {
-                    sheet: inp.sheet.clone(),
-                    decimal: inp.decimal,
-                }
-            } else {
-                InputKind::JobindsatsJson
-            }
-        }
-    };
-    if inp.format == InputFormat::JobindsatsJson && inp.role != InputRole::Benchmark {
-        return Err(src.error_at(
-            inp.path.span(),
-            format!("{key}: a jobindsats-json input has role \"benchmark\""),
-        ));
-    }
-    let dimensional = kind.is_dimensional();
-    dimensional_keys(src, &key, inp, dimensional)?;
-    if inp.format != InputFormat::JobindsatsJson
-        && !dimensional
-        && inp.columns.kommunekode.is_none()
-        && inp.columns.kommune.is_none()
-    {
-        return Err(src.error_at(
-            inp.path.span(),
-            format!("{key}.columns: name the `kommunekode` or the `kommune` column"),
-        ));
-    }
-    let file = src.resolve(inp.path.get_ref());
-    if !file.is_file() {
-        return Err(src.error_at(
-            inp.path.span(),
-            format!("{key}.path: input file {} does not exist", file.display()),
-        ));
-    }
-    let period = match &inp.period {
-        Some(p) => Some(src.period(&format!("{key}.period"), p.span(), p.get_ref())?),
-        None => None,
-    };
-    let periods = inp
-        .periods
-        .iter()
-        .map(|p| src.period(&format!("{key}.periods"), p.span(), p.get_ref()))
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let hours_per_week = inp.hours_per_week.unwrap_or(37.0);
-    if !(hours_per_week.is_finite() && hours_per_week > 0.0 && hours_per_week <= 168.0) {
-        return Err(src.error_at(
-            inp.path.span(),
-            format!("{key}.hours-per-week: expected a number of hours from 0 to 168, found {hours_per_week}"),
-        ));
-    }
-    Ok(Input {
-        file: InputFile {
-            written: inp.path.get_ref().clone(),
-            path: file,
-        },
-        kind,
-        role: inp.role,
-        period,
-        columns: inp.columns.clone(),
-        variables: inp.variables.clone(),
-        select: inp
-            .select
-            .iter()
-            .map(|(k, v)| (k.clone(), v.values()))
-            .collect(),
-        variable: inp.variable.as_ref().map(|v| v.get_ref().clone()),
-        benefit: inp.benefit.clone(),
-        value: inp.value.clone(),
-        unit: inp.unit,
-        hours_per_week,
-        periods,
-        at: src.at(inp.path.span()),
-    })
-}
-
-/// The keys only dimensional inputs (StatBank, long, jobindsats tables) have, and what they
-/// need: a rammevilkår input names its variable; a benchmark input a benefit column or value.
-fn dimensional_keys(
-    src: &Src,
-    key: &str,
-    inp: &InputConfig,
-    dimensional: bool,
-) -> anyhow::Result<()> {
-    let at = inp.path.span();
-    if !dimensional {
-        let stray = [
-            ("select", !inp.select.is_empty()),
-            ("variable", inp.variable.is_some()),
-            ("benefit", inp.benefit.is_some()),
-            ("value", inp.value.is_some()),
-            (
-                "unit",
-                inp.unit != Unit::Persons && inp.format == InputFormat::JobindsatsJson,
-            ),
-            ("periods", !inp.periods.is_empty()),
-        ];
-        if let Some((k, _)) = stray.iter().find(|(_, set)| *set) {
-            return Err(src.error_at(
-                at,
-                format!("{key}.{k}: only statbank, long and jobindsats inputs take `{k}`"),
-            ));
-        }
-        return Ok(());
-    }
-    if let Some((k, _)) = inp.select.iter().find(|(_, v)| v.values().is_empty()) {
-        return Err(src.error_at(at, format!("{key}.select.{k}: select at least one value")));
-    }
-    match inp.role {
-        InputRole::Rammevilkaar => match &inp.variable {
-            None => Err(src.error_at(
-                at,
-                format!(
-                    "{key}: a {} rammevilkår input needs `variable`, the variable's name",
-                    inp.format.name()
-                ),
-            )),
-            Some(v) if v.get_ref().trim().is_empty() => {
-                Err(src.error_at(v.span(), format!("{key}.variable: the name is empty")))
-            }
-            Some(_) => Ok(()),
-        },
-        InputRole::Benchmark => {
-            if inp.benefit.is_none() && inp.columns.benefit.is_none() && inp.columns.group.is_none()
-            {
-                Err(src.error_at(
-                    at,
-                    format!("{key}: name the benefit every row counts (`benefit = \"…\"`) or the column that holds it (`columns.benefit`)"),
-                ))
-            } else if inp.format == InputFormat::Long {
-                Err(src.error_at(
-                    at,
-                    format!("{key}: a long input holds one rammevilkår variable (role = \"rammevilkaar\") or the population"),
-                ))
-            } else {
-                Ok(())
-            }
-        }
-        InputRole::Population => Ok(()),
-    }
-}
-
-/// `[[data.derived]]`: names new and non-empty, parts given, a finite non-zero scale.
-fn derived(src: &Src, raw: &RawConfig) -> anyhow::Result<Vec<Derived>> {
-    let mut out: Vec<Derived> = Vec::new();
-    for (i, d) in raw.data.derived.iter().enumerate() {
-        let key = format!("data.derived[{}]", i + 1);
-        let name = d.name.get_ref().trim().to_string();
-        let at = d.name.span();
-        if name.is_empty() {
-            return Err(src.error_at(at, format!("{key}.name: the name is empty")));
-        }
-        if out.iter().any(|o| o.name == name) {
-            return Err(src.error_at(at, format!("{key}.name: {name:?} is derived twice")));
-        }
-        if d.numerator.is_empty() || d.denominator.is_empty() {
-            return Err(src.error_at(
-                at,
-                format!("{key}: `numerator` and `denominator` each name at least one variable"),
-            ));
-        }
-        if d.numerator.iter().chain(&d.denominator).any(|v| *v == name) {
-            return Err(src.error_at(at, format!("{key}: {name:?} cannot be derived from itself")));
-        }
-        if !d.scale.is_finite() || d.scale == 0.0 {
-            return Err(src.error_at(
-                at,
-                format!(
-                    "{key}.scale: expected a finite number other than 0, found {}",
-                    d.scale
-                ),
-            ));
-        }
-        let nearby = match &d.nearby {
-            Some(n) => {
-                let path = src.resolve(n.boundaries.get_ref());
-                if !path.is_file() {
-                    return Err(src.error_at(
-                        n.boundaries.span(),
-                        format!(
-                            "{key}.nearby.boundaries: file {} does not exist",
-                            path.display()
-                        ),
-                    ));
-                }
-                if !(n.bandwidth_km.is_finite() && n.bandwidth_km > 0.0 && n.bandwidth_km <= 1000.0)
-                {
-                    return Err(src.error_at(
-                        at.clone(),
-                        format!(
-                            "{key}.nearby.bandwidth-km: expected a distance above 0 and at most 1000 km, found {}",
-                            n.bandwidth_km
-                        ),
-                    ));
-                }
-                Some((
-                    InputFile {
-                        written: n.boundaries.get_ref().clone(),
-                        path,
-                    },
-                    n.bandwidth_km,
-                ))
-            }
-            None => None,
-        };
-        out.push(Derived {
-            name,
-            numerator: d.numerator.clone(),
-            denominator: d.denominator.clone(),
-            scale: d.scale,
-            nearby,
-            at: src.at(at),
-        });
-    }
-    Ok(out)
-}
-
-fn groups(src: &Src, raw: &[GroupConfig]) -> anyhow::Result<Vec<Group>> {
-    if raw.is_empty() {
-        return Err(src.error("`groups` is empty: at least one benefit group is required"));
-    }
-    let mut ids = BTreeSet::new();
-    for g in raw {
-        let id = g.id.get_ref();
-        if !GroupId::is_valid(id) {
-            return Err(src.error_at(
-                g.id.span(),
-                format!("groups.id: {id:?} must be lowercase ASCII letters, digits and '-'"),
-            ));
-        }
-        if !ids.insert(id.clone()) {
-            return Err(src.error_at(g.id.span(), format!("groups.id: {id:?} is defined twice")));
-        }
-    }
-    let find = |id: &str| raw.iter().find(|g| g.id.get_ref() == id);
-    for g in raw.iter().filter(|g| !g.total_of.is_empty()) {
-        let gid = g.id.get_ref();
-        let mut seen_benefits: BTreeMap<&str, &str> = BTreeMap::new();
-        for m in &g.total_of {
-            let Some(member) = find(m) else {
-                return Err(src.error_at(
-                    g.id.span(),
-                    format!(
-                        "groups {gid:?}: total-of names {m:?}, which is not a configured group"
-                    ),
-                ));
-            };
-            if !member.total_of.is_empty() {
-                return Err(src.error_at(
-                    g.id.span(),
-                    format!("groups {gid:?}: total-of names {m:?}, which is itself a total"),
-                ));
-            }
-            if g.total_of.iter().filter(|x| *x == m).count() > 1 {
-                return Err(src.error_at(
-                    g.id.span(),
-                    format!(
-                        "groups {gid:?}: total-of names {m:?} twice, so it would be counted twice"
-                    ),
-                ));
-            }
-            for b in &member.benefits {
-                if let Some(other) = seen_benefits.insert(b, m) {
-                    return Err(src.error_at(
-                        g.id.span(),
-                        format!(
-                            "groups {gid:?}: the benefit {b:?} is in both {other:?} and {m:?}, so the total would count it twice"
-                        ),
-                    ));
-                }
-            }
-        }
-    }
-    hierarchy(src, raw)?;
-    Ok(raw
-        .iter()
-        .map(|g| Group {
-            id: GroupId::new(g.id.get_ref().clone()),
-            label: g.label.clone(),
-            source_labels: g.source_labels.clone(),
-            benefits: g.benefits.clone(),
-            total_of: g.total_of.iter().map(|m| GroupId::new(m.clone())).collect(),
-            part_of: g
-                .part_of
-                .as_ref()
-                .map(|p| GroupId::new(p.get_ref().clone())),
-        })
-        .collect())
-}
-
-/// `part-of` and `rank`: a parent that exists, no cycle, no total counting a row beside the
-/// row it is part of, no ranked total of unranked members, at least one ranked group.
-fn hierarchy(src: &Src, raw: &[GroupConfig]) -> anyhow::Result<()> {
-    let find = |id: &str| raw.iter().find(|g| g.id.get_ref() == id);
-    for g in raw {
-        let Some(p) = &g.part_of else { continue };
-        let gid = g.id.get_ref();
-        if find(p.get_ref()).is_none() {
-            return Err(src.error_at(
-                p.span(),
-                format!(
-                    "groups {gid:?}: part-of names {:?}, which is not a configured group",
-                    crate::error::excerpt(p.get_ref(), 40)
-                ),
-            ));
-        }
-        // Walk up: a chain longer than the number of groups has returned to a group seen.
-        let mut chain = vec![gid.as_str()];
-        let mut at = p.get_ref().as_str();
-        loop {
-            if chain.contains(&at) {
-                chain.push(at);
-                return Err(src.error_at(
-                    p.span(),
-                    format!(
-                        "groups {gid:?}: part-of makes a cycle ({})",
-                        chain.join(" → ")
-                    ),
-                ));
-            }
-            chain.push(at);
-            match find(at).and_then(|x| x.part_of.as_ref()) {
-                Some(next) => at = next.get_ref(),
-                None => break,
-            }
-        }
-    }
-    let ancestors = |id: &str| {
-        let mut out = Vec::new();
-        let mut at = find(id).and_then(|g| g.part_of.as_ref());
-        while let Some(p) = at {
-            out.push(p.get_ref().as_str());
-            at = find(p.get_ref()).and_then(|g| g.part_of.as_ref());
-        }
-        out
-    };
-    for g in raw.iter().filter(|g| !g.total_of.is_empty()) {
-        let gid = g.id.get_ref();
-        for m in &g.total_of {
-            if let Some(a) = ancestors(m)
-                .into_iter()
-                .find(|a| g.total_of.iter().any(|x| x == a))
-            {
-                return Err(src.error_at(
-                    g.id.span(),
-                    format!("groups {gid:?}: total-of names both {a:?} and {m:?}, which is part of it, so the total would count {m:?} twice"),
-                ));
-            }
-            if g.rank && find(m).is_some_and(|x| !x.rank) {
-                return Err(src.error_at(
-                    g.id.span(),
-                    format!(
-                        "groups {gid:?}: a ranked total cannot sum {m:?}, which has rank = false"
-                    ),
-                ));
-            }
-        }
-    }
-    if !raw.iter().any(|g| g.rank) {
-        return Err(
-            src.error("groups: every group has rank = false; at least one group must be ranked")
-        );
-    }
-    Ok(())
 }
 
 /// The most resampling draws a config may ask for: 10,000 already pins a 90 % interval's ends

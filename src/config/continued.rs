@@ -248,36 +248,7 @@ pub(super) fn check(
             ),
         ));
     }
-    let mut per_group = BTreeMap::new();
-    for (id, m) in &c.groups {
-        let Some(g) = groups.iter().find(|g| g.id.as_str() == id) else {
-            return Err(src.error_at(
-                m.span(),
-                format!("expected.continued.groups.{id}: {id:?} is not a configured group"),
-            ));
-        };
-        if g.is_total() {
-            return Err(src.error_at(
-                m.span(),
-                format!("expected.continued.groups.{id}: {id:?} is a total; its continued figure is the sum of its groups'"),
-            ));
-        }
-        per_group.insert(g.id.clone(), *m.get_ref());
-    }
-    let fixed = std::iter::once((c.method, None))
-        .chain(c.groups.values().map(|m| (*m.get_ref(), Some(m.span()))));
-    for (m, span) in fixed {
-        if m.needs_model() && !has_model {
-            let msg = format!(
-                "expected.continued: method {:?} needs the open model: set expected.variables and an input with role = \"rammevilkaar\"",
-                m.name()
-            );
-            return Err(match span {
-                Some(s) => src.error_at(s, msg),
-                None => src.error(msg),
-            });
-        }
-    }
+    let per_group = methods(src, c, groups, has_model)?;
     let trend_groups = match &c.trend_groups {
         Some(t) => {
             let path = src.resolve(t.get_ref());
@@ -318,6 +289,46 @@ pub(super) fn check(
         groups: per_group,
         trend_groups,
     }))
+}
+
+/// The method per group (known, not a total) and for the rest, each one the data can run.
+fn methods(
+    src: &super::check::Src,
+    c: &RawContinued,
+    groups: &[Group],
+    has_model: bool,
+) -> anyhow::Result<BTreeMap<GroupId, ContinueMethod>> {
+    let mut per_group = BTreeMap::new();
+    for (id, m) in &c.groups {
+        let Some(g) = groups.iter().find(|g| g.id.as_str() == id) else {
+            return Err(src.error_at(
+                m.span(),
+                format!("expected.continued.groups.{id}: {id:?} is not a configured group"),
+            ));
+        };
+        if g.is_total() {
+            return Err(src.error_at(
+                m.span(),
+                format!("expected.continued.groups.{id}: {id:?} is a total; its continued figure is the sum of its groups'"),
+            ));
+        }
+        per_group.insert(g.id.clone(), *m.get_ref());
+    }
+    let fixed = std::iter::once((c.method, None))
+        .chain(c.groups.values().map(|m| (*m.get_ref(), Some(m.span()))));
+    for (m, span) in fixed {
+        if m.needs_model() && !has_model {
+            let msg = format!(
+                "expected.continued: method {:?} needs the open model: set expected.variables and an input with role = \"rammevilkaar\"",
+                m.name()
+            );
+            return Err(match span {
+                Some(s) => src.error_at(s, msg),
+                None => src.error(msg),
+            });
+        }
+    }
+    Ok(per_group)
 }
 
 /// Checks `[[breaks]]`: real dates, known groups, a text; sorted by date.

@@ -6,6 +6,8 @@
 
 mod check;
 pub mod continued;
+mod groups;
+mod inputs;
 pub mod raw;
 pub mod status;
 

@@ -271,111 +271,139 @@ pub(super) fn check_targets(
     let mut out = Vec::new();
     for t in &raw.targets {
         let group = known_group(src, "targets.group", &t.group, groups)?;
-        let period = |key: &str, p: &Option<Spanned<String>>, default: &Period| match p {
-            None => Ok(default.clone()),
-            Some(p) => {
-                let parsed = src.period(&format!("targets.{key}"), p.span(), p.get_ref())?;
-                if !periods.contains(&parsed) {
-                    let listed: Vec<&str> = periods.iter().map(|p| p.label()).collect();
-                    return Err(src.error_at(
-                        p.span(),
-                        format!(
-                            "targets.{key}: {parsed} is not a period of the status report ({}); add it to status.periods",
-                            listed.join(", ")
-                        ),
-                    ));
-                }
-                Ok(parsed)
-            }
+        let check = TargetCheck { src, t, periods };
+        out.push(Target {
+            text: t.text.clone(),
+            group,
+            goal: check.goal()?,
+            at: src.at(t.group.span()),
+        });
+    }
+    Ok(out)
+}
+
+/// One `[[targets]]` entry against the periods it may name.
+struct TargetCheck<'a> {
+    src: &'a Src<'a>,
+    t: &'a RawTarget,
+    periods: &'a [Period],
+}
+
+impl TargetCheck<'_> {
+    /// A period key: absent → `default`; given → one of the status periods.
+    fn period(
+        &self,
+        key: &str,
+        p: &Option<Spanned<String>>,
+        default: &Period,
+    ) -> anyhow::Result<Period> {
+        let Some(p) = p else {
+            return Ok(default.clone());
         };
-        let first = &periods[0];
-        let last = &periods[periods.len() - 1];
-        let ignored = |key: &str, set: bool| {
-            if set {
-                Err(src.error_at(
-                    t.group.span(),
-                    format!(
-                        "targets: `{key}` is not read by a target of kind {:?}",
-                        t.kind
-                    ),
-                ))
-            } else {
-                Ok(())
-            }
-        };
-        let goal = match t.kind {
+        let parsed = self
+            .src
+            .period(&format!("targets.{key}"), p.span(), p.get_ref())?;
+        if !self.periods.contains(&parsed) {
+            let listed: Vec<&str> = self.periods.iter().map(|p| p.label()).collect();
+            return Err(self.src.error_at(
+                p.span(),
+                format!(
+                    "targets.{key}: {parsed} is not a period of the status report ({}); add it to status.periods",
+                    listed.join(", ")
+                ),
+            ));
+        }
+        Ok(parsed)
+    }
+
+    /// A key this kind of target does not read is an error, not silently ignored.
+    fn ignored(&self, key: &str, set: bool) -> anyhow::Result<()> {
+        if set {
+            return Err(self.src.error_at(
+                self.t.group.span(),
+                format!(
+                    "targets: `{key}` is not read by a target of kind {:?}",
+                    self.t.kind
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn goal(&self) -> anyhow::Result<Goal> {
+        let t = self.t;
+        let first = &self.periods[0];
+        let last = &self.periods[self.periods.len() - 1];
+        Ok(match t.kind {
             TargetKind::AsCountry | TargetKind::Change => {
-                ignored("period", t.period.is_some())?;
-                ignored(
+                self.ignored("period", t.period.is_some())?;
+                self.ignored(
                     "fewer-than/more-than",
                     t.fewer_than.is_some() || t.more_than.is_some(),
                 )?;
-                let from = period("from", &t.from, first)?;
-                let to = period("to", &t.to, last)?;
+                let from = self.period("from", &t.from, first)?;
+                let to = self.period("to", &t.to, last)?;
                 if from >= to {
-                    return Err(src.error_at(
+                    return Err(self.src.error_at(
                         t.from.as_ref().map_or(t.group.span(), |f| f.span()),
                         format!("targets.from: {from} must be earlier than targets.to ({to})"),
                     ));
                 }
+                let direction = t.direction;
                 if t.kind == TargetKind::AsCountry {
                     Goal::AsCountry {
                         from,
                         to,
-                        direction: t.direction,
+                        direction,
                     }
                 } else {
                     Goal::Change {
                         from,
                         to,
-                        direction: t.direction,
+                        direction,
                     }
                 }
             }
             TargetKind::ShareBelow => {
-                ignored("from/to", t.from.is_some() || t.to.is_some())?;
-                ignored(
+                self.ignored("from/to", t.from.is_some() || t.to.is_some())?;
+                self.ignored(
                     "fewer-than/more-than",
                     t.fewer_than.is_some() || t.more_than.is_some(),
                 )?;
                 Goal::ShareBelow {
-                    period: period("period", &t.period, last)?,
+                    period: self.period("period", &t.period, last)?,
                     versus: t.versus,
                 }
             }
-            TargetKind::Count => {
-                ignored("from/to", t.from.is_some() || t.to.is_some())?;
-                let (limit, direction) = match (&t.fewer_than, &t.more_than) {
-                    (Some(n), None) => (n, Direction::Down),
-                    (None, Some(n)) => (n, Direction::Up),
-                    _ => {
-                        return Err(src.error_at(
-                            t.group.span(),
-                            "targets: a target of kind \"count\" needs exactly one of `fewer-than` and `more-than`",
-                        ))
-                    }
-                };
-                if !limit.get_ref().is_finite() || *limit.get_ref() < 0.0 {
-                    return Err(src.error_at(
-                        limit.span(),
-                        "targets: the number of full-time persons must be a finite number ≥ 0",
-                    ));
-                }
-                Goal::Count {
-                    period: period("period", &t.period, last)?,
-                    limit: *limit.get_ref(),
-                    direction,
-                }
+            TargetKind::Count => self.count(last)?,
+        })
+    }
+
+    fn count(&self, last: &Period) -> anyhow::Result<Goal> {
+        let t = self.t;
+        self.ignored("from/to", t.from.is_some() || t.to.is_some())?;
+        let (limit, direction) = match (&t.fewer_than, &t.more_than) {
+            (Some(n), None) => (n, Direction::Down),
+            (None, Some(n)) => (n, Direction::Up),
+            _ => {
+                return Err(self.src.error_at(
+                    t.group.span(),
+                    "targets: a target of kind \"count\" needs exactly one of `fewer-than` and `more-than`",
+                ))
             }
         };
-        out.push(Target {
-            text: t.text.clone(),
-            group,
-            goal,
-            at: src.at(t.group.span()),
-        });
+        if !limit.get_ref().is_finite() || *limit.get_ref() < 0.0 {
+            return Err(self.src.error_at(
+                limit.span(),
+                "targets: the number of full-time persons must be a finite number ≥ 0",
+            ));
+        }
+        Ok(Goal::Count {
+            period: self.period("period", &t.period, last)?,
+            limit: *limit.get_ref(),
+            direction,
+        })
     }
-    Ok(out)
 }
 
 /// `[agenda]` with its defaults.

@@ -301,7 +301,7 @@ pub(super) fn observe(
     check_dims(t, origin, &layout)?;
     let mut out = Observations::default();
     let mut sums: BTreeMap<(Kommunekode, Period, Option<String>), Observation> = BTreeMap::new();
-    let mut seen: BTreeMap<Vec<String>, String> = BTreeMap::new();
+    let mut seen: BTreeMap<Vec<String>, (String, Option<f64>)> = BTreeMap::new();
     for (at, cells) in &t.rows {
         let keep = layout.dims.iter().all(|(i, sel)| {
             sel.as_ref()
@@ -334,27 +334,22 @@ pub(super) fn observe(
             (Some(i), _) => Some(text(cells.get(i)).trim().to_string()),
             (None, b) => b.clone(),
         };
-        let v = value(cells.get(layout.value), decimal).map_err(|bad| {
-            input_error(format!(
-                "{at}, column {:?}: {:?} is not a number (missing values are written ..)",
-                t.headers[layout.value],
-                excerpt(&bad, 40)
-            ))
-        })?;
-        if let Some(v) = v {
-            if v.abs() > 1e12 {
-                bail_input!(
-                    "{at}, column {:?}: {v} is outside the range of any municipal figure",
-                    t.headers[layout.value]
-                );
-            }
-        }
+        let v = row_value(at, cells, t, &layout, decimal)?;
         let full_key: Vec<String> = (0..t.headers.len())
             .filter(|&i| i != layout.value)
             .map(|i| text(cells.get(i)))
             .collect();
-        if let Some(first) = seen.insert(full_key, at.clone()) {
-            bail_input!("{at}: the same row as at {first} (every dimension equal)");
+        // The same row twice (two extracts pasted together) is read once if it agrees.
+        match seen.get(&full_key) {
+            Some((_, w)) if *w == v => continue,
+            Some((first, w)) => bail_input!(
+                "{at}: the same row as at {first} (every dimension equal), with a different value: {} there and {} here",
+                show(*w),
+                show(v)
+            ),
+            None => {
+                seen.insert(full_key, (at.clone(), v));
+            }
         }
         let key = (code, time.clone(), benefit.clone());
         match sums.get_mut(&key) {
@@ -380,22 +375,58 @@ pub(super) fn observe(
     }
     out.rows = sums.into_values().collect();
     if out.rows.is_empty() {
-        bail_input!(
-            "{origin}: no municipality rows{}",
-            if out.skipped.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    " (only {})",
-                    out.skipped
-                        .keys()
-                        .take(5)
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            }
-        );
+        return Err(no_rows(origin, &out));
     }
     Ok(out)
+}
+
+/// A row's value: a number (or missing, `..`) within the range of any municipal figure.
+fn row_value(
+    at: &str,
+    cells: &[Cell],
+    t: &Table,
+    layout: &Layout,
+    decimal: DecimalMark,
+) -> anyhow::Result<Option<f64>> {
+    let v = value(cells.get(layout.value), decimal).map_err(|bad| {
+        input_error(format!(
+            "{at}, column {:?}: {:?} is not a number (missing values are written ..)",
+            t.headers[layout.value],
+            excerpt(&bad, 40)
+        ))
+    })?;
+    if let Some(v) = v {
+        if v.abs() > 1e12 {
+            bail_input!(
+                "{at}, column {:?}: {v} is outside the range of any municipal figure",
+                t.headers[layout.value]
+            );
+        }
+    }
+    Ok(v)
+}
+
+/// No municipality in the table: name what it held instead.
+fn no_rows(origin: &str, out: &Observations) -> anyhow::Error {
+    input_error(format!(
+        "{origin}: no municipality rows{}",
+        if out.skipped.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (only {})",
+                out.skipped
+                    .keys()
+                    .take(5)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    ))
+}
+
+/// A value as messages show it (`..` for a missing one).
+fn show(v: Option<f64>) -> String {
+    v.map_or_else(|| "..".to_string(), super::agree::shown)
 }

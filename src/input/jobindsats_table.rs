@@ -19,7 +19,11 @@ const DEFAULTS: Defaults = Defaults {
     numeric_columns_are_measures: true,
 };
 
+/// The bytes a JSON export starts with (an array of v2 blocks, or a v3 object).
+const JSON_OPENERS: [u8; 2] = [b'[', b'{'];
+
 /// Reads a jobindsats table export into summed observations.
+
 pub(crate) fn read(
     bytes: &[u8],
     origin: &str,
@@ -28,9 +32,10 @@ pub(crate) fn read(
 ) -> anyhow::Result<Observations> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
-    let table = match first {
-        Some(b'[') | Some(b'{') => json_table(bytes, origin)?,
-        _ => csv_table(bytes, origin, b';')?,
+    let table = if first.is_some_and(|b| JSON_OPENERS.contains(&b)) {
+        json_table(bytes, origin)?
+    } else {
+        csv_table(bytes, origin, b';')?
     };
     observe(&table, origin, inp, &DEFAULTS, Some(Decimal::Comma), areas)
 }

@@ -139,10 +139,8 @@ fn interval_text(cfg: &Config, res: &Results) -> String {
     )
 }
 
-/// The shared facts of a build.
-pub fn common(cfg: &Config, res: &Results, manifest: &Manifest) -> Common {
-    let groups: Vec<GroupInfo> = res.groups.iter().map(|g| group_info(cfg, g)).collect();
-    let n = res.codes().len();
+/// What the list includes ("Indgår: …") and what it leaves out, as the ministry's does.
+fn coverage(cfg: &Config, groups: &[GroupInfo]) -> (String, String) {
     let included: Vec<String> = groups
         .iter()
         .filter(|g| !g.is_total)
@@ -165,7 +163,11 @@ pub fn common(cfg: &Config, res: &Results, manifest: &Manifest) -> Common {
             excluded.join(" og ")
         )
     };
-    let level_text = format!("{} %", number(cfg.ranking.interval_level * 100.0, 0));
+    (format!("Indgår: {}.", included.join(", ")), excluded_text)
+}
+
+/// The caveats every page and appendix repeats.
+fn caveats(cfg: &Config) -> Vec<String> {
     let mut caveats = vec![
         format!(
             "Små kommuner (under {} indbyggere i alderen 16–66 år) rangeres som de øvrige, men få personer kan flytte dem mange pladser.",
@@ -174,13 +176,22 @@ pub fn common(cfg: &Config, res: &Results, manifest: &Manifest) -> Common {
         "Små forskelle i placering betyder lidt: se placeringens usikkerhed (interval), før en placering tillægges vægt.".to_string(),
         "Rammevilkårene forklarer ikke alt: forskellen mellem faktisk og forventet kan også skyldes forhold, modellen ikke måler.".to_string(),
     ];
-    let continued = super::continued::facts(cfg, res);
     if cfg.expected.mode == Mode::Supplied {
         caveats.push(
             "De forventede tal er Beskæftigelsesministeriets egne; de kan ikke genberegnes her."
                 .to_string(),
         );
     }
+    caveats
+}
+
+/// The shared facts of a build.
+pub fn common(cfg: &Config, res: &Results, manifest: &Manifest) -> Common {
+    let groups: Vec<GroupInfo> = res.groups.iter().map(|g| group_info(cfg, g)).collect();
+    let n = res.codes().len();
+    let (included_text, excluded_text) = coverage(cfg, &groups);
+    let level_text = format!("{} %", number(cfg.ranking.interval_level * 100.0, 0));
+    let continued = super::continued::facts(cfg, res);
     Common {
         title: cfg.report.title.clone(),
         period: res.current.to_string(),
@@ -207,9 +218,9 @@ pub fn common(cfg: &Config, res: &Results, manifest: &Manifest) -> Common {
         input_hash_short: manifest.short_hash().to_string(),
         n,
         groups,
-        included_text: format!("Indgår: {}.", included.join(", ")),
+        included_text,
         excluded_text,
-        caveats,
+        caveats: caveats(cfg),
         level_text,
         has_intervals: cfg.ranking.draws > 0,
         interval_text: interval_text(cfg, res),

@@ -12,6 +12,7 @@ pub mod index;
 pub mod municipality;
 pub mod sentences;
 pub mod status;
+pub mod targets;
 pub mod versus;
 
 use crate::compute::Results;

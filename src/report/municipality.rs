@@ -85,7 +85,7 @@ pub struct MunicipalityView {
     /// Model mode with the ministry's figures in the data: the two placings and why they differ.
     pub versus: Vec<String>,
     /// `[[targets]]` followed up.
-    pub targets: Vec<super::status::TargetView>,
+    pub targets: Vec<super::targets::TargetView>,
     /// `[status]`: the status report.
     pub status: Option<super::status::StatusView>,
     /// The agenda item's texts (Word).
@@ -219,7 +219,7 @@ impl ViewBuilder<'_> {
                 .res
                 .status
                 .as_ref()
-                .map(|f| super::status::targets(self.cfg, self.ds, f, code))
+                .map(|f| super::targets::targets(self.cfg, self.ds, f, code))
                 .unwrap_or_default(),
             status: self
                 .res

@@ -217,7 +217,10 @@ draws = 0
 fn benefit_rows() -> String {
     let mut s = String::from("kode,periode,ydelse,fuldtidspersoner,forventet,befolkning\n");
     for (code, pop) in [(101, 1000), (102, 2000), (103, 500), (104, 3000)] {
-        s.push_str(&format!("{code},2022,kontanthjælp,{a},{a},{pop}\n", a = code - 90));
+        s.push_str(&format!(
+            "{code},2022,kontanthjælp,{a},{a},{pop}\n",
+            a = code - 90
+        ));
         s.push_str(&format!(
             "{code},2022,uddannelseshjælp,{a},{a},{pop}\n",
             a = code - 99

@@ -10,10 +10,12 @@
 
 pub mod backtest;
 pub mod carry;
+mod choose;
+mod report;
+
+pub use report::*;
 
 use std::collections::BTreeMap;
-
-use serde::Serialize;
 
 use crate::bail_input;
 use crate::compute::base::Base;
@@ -23,54 +25,9 @@ use crate::config::continued::ContinueMethod;
 use crate::config::Config;
 use crate::input::Dataset;
 use crate::keys::{GroupId, Period};
-use backtest::{months_between, Official, Predictor, Score};
-use carry::{Carrier, Lists, Plan};
-
-/// Where a list's expected figures come from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ExpectedSource {
-    /// The ministry's own (supplied).
-    Ministry,
-    /// kommunebench's open model.
-    Model,
-    /// The ministry's list of `from`, carried forward `horizon_months`.
-    Continued {
-        /// The ministry's list carried from.
-        from: Period,
-        /// Months from its end to the list's end.
-        horizon_months: u32,
-    },
-}
-
-impl ExpectedSource {
-    /// The value of the data files' `expected_source` column.
-    pub fn code(&self) -> String {
-        match self {
-            ExpectedSource::Ministry => "ministry".into(),
-            ExpectedSource::Model => "model".into(),
-            ExpectedSource::Continued { from, .. } => format!("continued:{from}"),
-        }
-    }
-}
-
-/// The method of one ordinary group and why.
-#[derive(Debug, Clone, Serialize)]
-pub struct Choice {
-    /// The group.
-    pub group: GroupId,
-    /// The method used.
-    pub method: ContinueMethod,
-    /// `backtest` (the best mean one-year Spearman), `config`, or `default` (no backtest).
-    pub by: &'static str,
-    /// The weight the gap of the list carried from keeps (0 = none).
-    pub persistence: f64,
-    /// How that weight was set: `backtest`, `config` or `default`.
-    pub persistence_by: &'static str,
-    /// Per one-year backtest pair (its later period), the Spearman at each weight tried.
-    #[serde(skip)]
-    pub curves: Vec<(Period, [f64; 11])>,
-}
+use backtest::{months_between, Official, Score};
+use carry::{Carrier, Plan};
+use choose::{choose, errors};
 
 impl Choice {
     /// The plan for the production continuation.
@@ -94,124 +51,6 @@ impl Choice {
             persistence,
         }
     }
-}
-
-/// The backtested size of the continued figure's error, per group and horizon.
-#[derive(Debug, Clone, Serialize)]
-pub struct ErrorSize {
-    /// The group.
-    pub group: GroupId,
-    /// Horizon in months.
-    pub horizon_months: u32,
-    /// Pooled RMSE of the chosen methods' expected share against the published (pp).
-    pub rmse_pp: f64,
-    /// Pairs behind it.
-    pub pairs: usize,
-}
-
-/// One continued list's error, as the noise model uses it.
-#[derive(Debug, Clone, Serialize)]
-pub struct ListError {
-    /// Period.
-    pub period: Period,
-    /// Group.
-    pub group: GroupId,
-    /// Months carried.
-    pub horizon_months: u32,
-    /// Standard deviation of the continued expected share's error (pp), when a backtest exists.
-    pub sd_pp: Option<f64>,
-    /// The backtested horizon it is taken from (scaled by √(h / horizon) when longer).
-    pub from_horizon: Option<u32>,
-}
-
-/// The continuation's report: choices, backtest, errors.
-#[derive(Debug, Clone, Serialize)]
-pub struct Report {
-    /// The ministry's list carried forward (continued mode); `None` for the backtest shown in
-    /// supplied mode.
-    pub from: Option<Period>,
-    /// The published lists the backtest rests on.
-    pub published: Vec<Period>,
-    /// The municipalities' trend groups for the `group` method, in Danish.
-    pub trend_groups: String,
-    /// Per ordinary group: the method.
-    pub choices: Vec<Choice>,
-    /// Every backtest score.
-    pub backtest: Vec<Score>,
-    /// The chosen methods' error per group and horizon.
-    pub errors: Vec<ErrorSize>,
-    /// The continued lists' errors.
-    pub lists: Vec<ListError>,
-}
-
-impl Report {
-    /// The chosen method of an ordinary group.
-    pub fn method_of(&self, g: &GroupId) -> ContinueMethod {
-        self.choices
-            .iter()
-            .find(|c| &c.group == g)
-            .map_or(ContinueMethod::National, |c| c.method)
-    }
-
-    /// Mean of the chosen predictor's (or the naive baseline's) scores of a group at a horizon.
-    pub fn mean(&self, g: &GroupId, h: u32, p: Predictor) -> Option<Summary> {
-        let rows: Vec<&Score> = self
-            .backtest
-            .iter()
-            .filter(|s| &s.group == g && s.horizon_months == h && s.predictor == p)
-            .collect();
-        Summary::of(&rows)
-    }
-}
-
-/// Means over backtest pairs.
-#[derive(Debug, Clone, Serialize)]
-pub struct Summary {
-    /// Pairs.
-    pub pairs: usize,
-    /// Mean Spearman.
-    pub spearman: f64,
-    /// Lowest Spearman.
-    pub spearman_min: f64,
-    /// Mean share within ±10 places.
-    pub within_10_share: f64,
-    /// Mean of municipalities compared.
-    pub n: f64,
-}
-
-impl Summary {
-    fn of(rows: &[&Score]) -> Option<Summary> {
-        if rows.is_empty() {
-            return None;
-        }
-        let k = rows.len() as f64;
-        Some(Summary {
-            pairs: rows.len(),
-            spearman: rows.iter().map(|s| s.spearman).sum::<f64>() / k,
-            spearman_min: rows
-                .iter()
-                .map(|s| s.spearman)
-                .fold(f64::INFINITY, f64::min),
-            within_10_share: rows
-                .iter()
-                .map(|s| s.within_10 as f64 / s.n as f64)
-                .sum::<f64>()
-                / k,
-            n: rows.iter().map(|s| s.n as f64).sum::<f64>() / k,
-        })
-    }
-}
-
-/// What continued mode hands the rest of the compute stage.
-pub struct Continuation {
-    /// Expected shares of every (period, group).
-    pub expected: Lists,
-    /// Prediction variance (pp²) of the continued lists.
-    pub pred_var: Lists,
-    /// Where each list's expected figures come from.
-    pub sources: BTreeMap<(Period, GroupId), ExpectedSource>,
-    /// The report.
-    pub report: Report,
 }
 
 /// Forgets the ministry's figures of every period after `from`: expected counts and shares,
@@ -343,50 +182,6 @@ fn carrier<'a>(
     ))
 }
 
-/// Each ordinary group's method: configured, else the best mean one-year backtest Spearman
-/// (ties settled in [`ContinueMethod::CONCRETE`]'s order), else `national` without a backtest.
-fn choose(
-    cfg: &Config,
-    configured: &dyn Fn(&GroupId) -> ContinueMethod,
-    trial: &[Score],
-) -> Vec<Choice> {
-    cfg.groups
-        .iter()
-        .filter(|g| !g.is_total())
-        .map(|g| {
-            let m = configured(&g.id);
-            if m != ContinueMethod::Auto {
-                return Choice::new(&g.id, m, "config");
-            }
-            let horizon = if trial.iter().any(|s| s.horizon_months == 12) {
-                12
-            } else {
-                24
-            };
-            let mut best: Option<(ContinueMethod, f64)> = None;
-            for c in ContinueMethod::CONCRETE {
-                let rows: Vec<f64> = trial
-                    .iter()
-                    .filter(|s| s.group == g.id && s.horizon_months == horizon)
-                    .filter(|s| s.predictor == Predictor::Method(c))
-                    .map(|s| s.spearman)
-                    .collect();
-                if rows.is_empty() {
-                    continue;
-                }
-                let mean = rows.iter().sum::<f64>() / rows.len() as f64;
-                if best.is_none_or(|(_, b)| mean > b) {
-                    best = Some((c, mean));
-                }
-            }
-            match best {
-                Some((method, _)) => Choice::new(&g.id, method, "backtest"),
-                None => Choice::new(&g.id, ContinueMethod::National, "default"),
-            }
-        })
-        .collect()
-}
-
 impl Choice {
     fn new(group: &GroupId, method: ContinueMethod, by: &'static str) -> Choice {
         Choice {
@@ -398,32 +193,6 @@ impl Choice {
             curves: Vec::new(),
         }
     }
-}
-
-/// Pooled RMSE of the chosen predictor per group and horizon.
-fn errors(cfg: &Config, scores: &[Score]) -> Vec<ErrorSize> {
-    let mut out = Vec::new();
-    for g in &cfg.groups {
-        for h in backtest::HORIZONS {
-            let rows: Vec<&Score> = scores
-                .iter()
-                .filter(|s| {
-                    s.group == g.id && s.horizon_months == h && s.predictor == Predictor::Chosen
-                })
-                .collect();
-            if rows.is_empty() {
-                continue;
-            }
-            let mse = rows.iter().map(|s| s.rmse_pp * s.rmse_pp).sum::<f64>() / rows.len() as f64;
-            out.push(ErrorSize {
-                group: g.id.clone(),
-                horizon_months: h,
-                rmse_pp: mse.sqrt(),
-                pairs: rows.len(),
-            });
-        }
-    }
-    out
 }
 
 /// What [`assess`] finds: the published periods, their lists, the choices and the scores.
@@ -525,29 +294,7 @@ pub fn continue_lists(
         .as_ref()
         .expect("continued mode has [expected.continued]");
     let from = &c.from;
-    if !periods.contains(from) {
-        let labels: Vec<&str> = periods.iter().map(Period::label).collect();
-        return Err(cfg.error_at(
-            &c.from_at,
-            format!(
-                "expected.continued.from: the ministry's list {} is not in the data; the data has {}",
-                from.label(),
-                labels.join(", ")
-            ),
-        ));
-    }
-    for g in &cfg.groups {
-        if official(&bases[&(from.clone(), g.id.clone())]).is_none() {
-            return Err(cfg.error_at(
-                &c.from_at,
-                format!(
-                    "expected.continued.from: period {} has no expected figures (the ministry's forventet antal or andel) for group {} for every municipality; the list to carry forward must have them",
-                    from.label(),
-                    g.id
-                ),
-            ));
-        }
-    }
+    check_from(cfg, periods, bases)?;
     let earlier: Vec<Period> = periods.iter().filter(|p| *p <= from).cloned().collect();
     let (carrier, trend_groups) = carrier(cfg, ds, periods, bases)?;
     let Assessment {
@@ -624,6 +371,45 @@ pub fn continue_lists(
             lists,
         },
     })
+}
+
+/// The list to carry forward must be in the data, with the ministry's expected figures for
+/// every group and municipality.
+fn check_from(
+    cfg: &Config,
+    periods: &[Period],
+    bases: &BTreeMap<(Period, GroupId), Base>,
+) -> anyhow::Result<()> {
+    let c = cfg
+        .expected
+        .continued
+        .as_ref()
+        .expect("continued mode has [expected.continued]");
+    let from = &c.from;
+    if !periods.contains(from) {
+        let labels: Vec<&str> = periods.iter().map(Period::label).collect();
+        return Err(cfg.error_at(
+            &c.from_at,
+            format!(
+                "expected.continued.from: the ministry's list {} is not in the data; the data has {}",
+                from.label(),
+                labels.join(", ")
+            ),
+        ));
+    }
+    for g in &cfg.groups {
+        if official(&bases[&(from.clone(), g.id.clone())]).is_none() {
+            return Err(cfg.error_at(
+                &c.from_at,
+                format!(
+                    "expected.continued.from: period {} has no expected figures (the ministry's forventet antal or andel) for group {} for every municipality; the list to carry forward must have them",
+                    from.label(),
+                    g.id
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The error of a group's continued share at horizon `h`: the backtested RMSE at the shortest

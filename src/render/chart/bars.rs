@@ -65,55 +65,7 @@ pub fn gap_bars(c: &BarsChart, layer: Layer) -> anyhow::Result<String> {
         if layer.highlight() {
             draw_highlight(&mut chart, data)?;
         }
-        let label_style = (FONT_FAMILY, 12).into_font().color(&INK);
-        for (i, text, focus) in labels(data, decimals) {
-            // Best and worst belong to the base, the focus label to the overlay.
-            let in_layer = if focus {
-                layer.highlight()
-            } else {
-                layer.shared()
-            };
-            if !in_layer {
-                continue;
-            }
-            let d = &data[i];
-            let x = i as f64 + 1.0;
-            let frac = x / n as f64;
-            let pos = if frac < 0.2 {
-                Pos::new(HPos::Left, VPos::Center)
-            } else if frac > 0.8 {
-                Pos::new(HPos::Right, VPos::Center)
-            } else {
-                Pos::new(HPos::Center, VPos::Center)
-            };
-            // Focus label above the axis range; best/worst just beyond their bar ends.
-            let y = if focus {
-                hi - (hi - lo) * 0.04
-            } else if d.gap_pp < 0.0 {
-                d.gap_pp - (hi - lo) * 0.06
-            } else {
-                d.gap_pp + (hi - lo) * 0.06
-            };
-            let style = if focus {
-                (FONT_FAMILY, 13, FontStyle::Bold)
-                    .into_font()
-                    .color(&FOCUS)
-                    .pos(pos)
-            } else {
-                label_style.clone().pos(pos)
-            };
-            chart
-                .draw_series(std::iter::once(Text::new(text, (x, y), style)))
-                .map_err(err("bar"))?;
-            if focus {
-                chart
-                    .draw_series(LineSeries::new(
-                        [(x, y - (hi - lo) * 0.035), (x, d.gap_pp.max(0.0))],
-                        FOCUS.stroke_width(1),
-                    ))
-                    .map_err(err("bar"))?;
-            }
-        }
+        draw_labels(&mut chart, data, decimals, layer, (lo, hi))?;
         root.present().map_err(err("bar"))?;
     }
     let title = format!("Forskel mellem faktisk og forventet andel, {group_label}");
@@ -261,6 +213,68 @@ fn description(data: &[BarDatum], decimals: usize, layer: Layer) -> String {
             data.len()
         ),
     }
+}
+
+/// The best's and worst's labels (base) and the focus municipality's (overlay), each placed
+/// so it stays inside the plot.
+fn draw_labels(
+    chart: &mut Chart,
+    data: &[BarDatum],
+    decimals: usize,
+    layer: Layer,
+    (lo, hi): (f64, f64),
+) -> anyhow::Result<()> {
+    let n = data.len();
+    let label_style = (FONT_FAMILY, 12).into_font().color(&INK);
+    for (i, text, focus) in labels(data, decimals) {
+        // Best and worst belong to the base, the focus label to the overlay.
+        let in_layer = if focus {
+            layer.highlight()
+        } else {
+            layer.shared()
+        };
+        if !in_layer {
+            continue;
+        }
+        let d = &data[i];
+        let x = i as f64 + 1.0;
+        let frac = x / n as f64;
+        let pos = if frac < 0.2 {
+            Pos::new(HPos::Left, VPos::Center)
+        } else if frac > 0.8 {
+            Pos::new(HPos::Right, VPos::Center)
+        } else {
+            Pos::new(HPos::Center, VPos::Center)
+        };
+        // Focus label above the axis range; best/worst just beyond their bar ends.
+        let y = if focus {
+            hi - (hi - lo) * 0.04
+        } else if d.gap_pp < 0.0 {
+            d.gap_pp - (hi - lo) * 0.06
+        } else {
+            d.gap_pp + (hi - lo) * 0.06
+        };
+        let style = if focus {
+            (FONT_FAMILY, 13, FontStyle::Bold)
+                .into_font()
+                .color(&FOCUS)
+                .pos(pos)
+        } else {
+            label_style.clone().pos(pos)
+        };
+        chart
+            .draw_series(std::iter::once(Text::new(text, (x, y), style)))
+            .map_err(err("bar"))?;
+        if focus {
+            chart
+                .draw_series(LineSeries::new(
+                    [(x, y - (hi - lo) * 0.035), (x, d.gap_pp.max(0.0))],
+                    FOCUS.stroke_width(1),
+                ))
+                .map_err(err("bar"))?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

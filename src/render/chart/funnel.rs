@@ -41,21 +41,7 @@ impl Layered for FunnelChart {
 pub fn gap_funnel(c: &FunnelChart, layer: Layer) -> anyhow::Result<String> {
     register_fonts();
     let data = &c.data;
-    let (mut nlo, mut nhi) = (f64::INFINITY, 0.0f64);
-    let mut g: f64 = 0.0;
-    for d in data
-        .iter()
-        .filter(|d| d.population > 0.0 && d.gap_pp.is_finite())
-    {
-        nlo = nlo.min(d.population);
-        nhi = nhi.max(d.population);
-        g = g.max(d.gap_pp.abs());
-    }
-    if !nlo.is_finite() {
-        (nlo, nhi) = (1_000.0, 100_000.0);
-    }
-    let (nlo, nhi) = (nlo / 1.3, nhi * 1.3);
-    let g = g.max(limit(c, nlo, 3.0).min(g * 2.0 + 0.1)) * 1.1 + 0.05;
+    let (nlo, nhi, g) = extent(c);
     let (width, height) = c.frame.size;
     let mut buf = String::new();
     {
@@ -139,6 +125,35 @@ pub fn gap_funnel(c: &FunnelChart, layer: Layer) -> anyhow::Result<String> {
         }
         root.present().map_err(err("funnel"))?;
     }
+    let (title, desc) = describe(c, layer);
+    Ok(finish_svg(buf, &layer.id(&c.frame.id), &title, &desc))
+}
+
+/// The axes' extent: the populations with room on a log scale, and the gap's reach (wide
+/// enough for the 3-SE limit at the smallest population, within reason).
+fn extent(c: &FunnelChart) -> (f64, f64, f64) {
+    let data = &c.data;
+    let (mut nlo, mut nhi) = (f64::INFINITY, 0.0f64);
+    let mut g: f64 = 0.0;
+    for d in data
+        .iter()
+        .filter(|d| d.population > 0.0 && d.gap_pp.is_finite())
+    {
+        nlo = nlo.min(d.population);
+        nhi = nhi.max(d.population);
+        g = g.max(d.gap_pp.abs());
+    }
+    if !nlo.is_finite() {
+        (nlo, nhi) = (1_000.0, 100_000.0);
+    }
+    let (nlo, nhi) = (nlo / 1.3, nhi * 1.3);
+    let g = g.max(limit(c, nlo, 3.0).min(g * 2.0 + 0.1)) * 1.1 + 0.05;
+    (nlo, nhi, g)
+}
+
+/// The chart's title and description: how many lie outside ±3 SE, and the focus municipality.
+fn describe(c: &FunnelChart, layer: Layer) -> (String, String) {
+    let data = &c.data;
     let title = format!(
         "Tragtdiagram: forskel og befolkning, {}",
         c.frame.group_label
@@ -159,5 +174,5 @@ pub fn gap_funnel(c: &FunnelChart, layer: Layer) -> anyhow::Result<String> {
             fmt::number(d.population, 0)
         ));
     }
-    Ok(finish_svg(buf, &layer.id(&c.frame.id), &title, &desc))
+    (title, desc)
 }

@@ -213,23 +213,7 @@ pub fn gap_map(c: &MapChart, layer: Layer) -> anyhow::Result<String> {
     let proj = projection(c.frame.size);
     let by_code: BTreeMap<u16, &crate::report::charts::MapDatum> =
         c.data.iter().map(|d| (d.code, d)).collect();
-    // Classes from the 90th percentile of |gap|, so a few outliers do not wash out the rest.
-    let mut abs: Vec<f64> = c
-        .data
-        .iter()
-        .map(|d| d.gap_pp.abs())
-        .filter(|v| v.is_finite())
-        .collect();
-    abs.sort_by(f64::total_cmp);
-    let p90 = abs.get(abs.len() * 9 / 10).copied().unwrap_or(0.0);
-    let step = nice_step(p90);
-    // Enough decimals to write the step exactly (0,25 needs two).
-    let decimals = (0..3)
-        .find(|d| {
-            let f = 10f64.powi(*d);
-            ((step * f).round() - step * f).abs() < 1e-9
-        })
-        .unwrap_or(2) as usize;
+    let (step, decimals) = class_step(c);
 
     let mut body = String::new();
     if layer.shared() {
@@ -281,17 +265,66 @@ pub fn gap_map(c: &MapChart, layer: Layer) -> anyhow::Result<String> {
         }
     }
 
-    // Legend: the classes, worst at the top, with their limits.
+    // Legend: the classes, worst at the top, with their limits; drawn in the base only, but
+    // its height places the focus entries.
     let lx = width - legend_w + 4.0;
-    let mut ly = pad + 14.0;
-    let text = |x: f64, y: f64, s: &str, size: u32, bold: bool| -> String {
-        format!(
-            r##"<text x="{x:.1}" y="{y:.1}" font-family="{FONT_FAMILY}" font-size="{size}" fill="#222222"{}>{}</text>"##,
-            if bold { r#" font-weight="bold""# } else { "" },
-            xml_escape(s)
-        )
-    };
-    // The class legend; drawn in the base only, but its height places the focus entries.
+    let (legend, ly) = class_legend(lx, pad + 14.0, step, decimals);
+    if layer.shared() {
+        body.push_str(&legend);
+    }
+    if layer.highlight() {
+        focus_legend(&mut body, c, lx, ly);
+    }
+    if layer.shared() {
+        body.push_str(&text(
+            pad,
+            height - 6.0,
+            "Kort: DAGI, Styrelsen for Dataforsyning og Infrastruktur",
+            10,
+            false,
+        ));
+    }
+    let svg = format!(
+        r##"<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">{body}</svg>"##
+    );
+    let (title, desc) = describe(c, layer, &by_code);
+    Ok(finish_svg(svg, &layer.id(&c.frame.id), &title, &desc))
+}
+
+/// The class width: a nice step from the 90th percentile of |gap|, so a few outliers do not
+/// wash out the rest, and the decimals that write it exactly (0,25 needs two).
+fn class_step(c: &MapChart) -> (f64, usize) {
+    // Classes from the 90th percentile of |gap|, so a few outliers do not wash out the rest.
+    let mut abs: Vec<f64> = c
+        .data
+        .iter()
+        .map(|d| d.gap_pp.abs())
+        .filter(|v| v.is_finite())
+        .collect();
+    abs.sort_by(f64::total_cmp);
+    let p90 = abs.get(abs.len() * 9 / 10).copied().unwrap_or(0.0);
+    let step = nice_step(p90);
+    // Enough decimals to write the step exactly (0,25 needs two).
+    let decimals = (0..3)
+        .find(|d| {
+            let f = 10f64.powi(*d);
+            ((step * f).round() - step * f).abs() < 1e-9
+        })
+        .unwrap_or(2) as usize;
+    (step, decimals)
+}
+
+/// A text element of the map.
+fn text(x: f64, y: f64, s: &str, size: u32, bold: bool) -> String {
+    format!(
+        r##"<text x="{x:.1}" y="{y:.1}" font-family="{FONT_FAMILY}" font-size="{size}" fill="#222222"{}>{}</text>"##,
+        if bold { r#" font-weight="bold""# } else { "" },
+        xml_escape(s)
+    )
+}
+
+/// The class legend from `(lx, ly)`, and the height it reaches.
+fn class_legend(lx: f64, mut ly: f64, step: f64, decimals: usize) -> (String, f64) {
     let mut legend = String::new();
     legend.push_str(&text(lx, ly, "Forskel, procentpoint", 12, true));
     ly += 8.0;
@@ -324,10 +357,12 @@ pub fn gap_map(c: &MapChart, layer: Layer) -> anyhow::Result<String> {
         legend.push_str(&text(lx, ly + 10.0, line, 11, false));
         ly += 14.0;
     }
-    if layer.shared() {
-        body.push_str(&legend);
-    }
-    if let Some(name) = c.focus_name.as_deref().filter(|_| layer.highlight()) {
+    (legend, ly)
+}
+
+/// The focus municipality's and its peers' outlines in the legend, below the classes.
+fn focus_legend(body: &mut String, c: &MapChart, lx: f64, mut ly: f64) {
+    if let Some(name) = c.focus_name.as_deref() {
         ly += 6.0;
         let _ = write!(
             body,
@@ -351,18 +386,14 @@ pub fn gap_map(c: &MapChart, layer: Layer) -> anyhow::Result<String> {
             ));
         }
     }
-    if layer.shared() {
-        body.push_str(&text(
-            pad,
-            height - 6.0,
-            "Kort: DAGI, Styrelsen for Dataforsyning og Infrastruktur",
-            10,
-            false,
-        ));
-    }
-    let svg = format!(
-        r##"<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">{body}</svg>"##
-    );
+}
+
+/// The chart's title and description: the best and worst, and the focus municipality.
+fn describe(
+    c: &MapChart,
+    layer: Layer,
+    by_code: &BTreeMap<u16, &crate::report::charts::MapDatum>,
+) -> (String, String) {
     let title = format!("Kort: forskel i procentpoint, {}", c.frame.group_label);
     let worst = c
         .data
@@ -401,7 +432,7 @@ pub fn gap_map(c: &MapChart, layer: Layer) -> anyhow::Result<String> {
             d.rank
         );
     }
-    Ok(finish_svg(svg, &layer.id(&c.frame.id), &title, &desc))
+    (title, desc)
 }
 
 #[cfg(test)]

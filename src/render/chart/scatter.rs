@@ -1,13 +1,14 @@
 //! Expected versus actual share: every municipality as a dot, the 45° line "faktisk =
 //! forventet", the area below it (fewer than expected) shaded, the focus municipality labelled.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use super::{
     boxed_text, clear_spot, err, finish_svg, focus_label, frame_key, register_fonts, Layer,
     Layered, FOCUS, FONT_FAMILY, INK, OTHER, SHADE,
 };
-use crate::report::charts::ScatterChart;
+use crate::report::charts::{ScatterChart, ScatterDatum};
 use crate::report::fmt;
 
 impl Layered for ScatterChart {
@@ -35,21 +36,7 @@ pub fn expected_vs_actual(c: &ScatterChart, layer: Layer) -> anyhow::Result<Stri
         c.frame.decimals,
     );
     register_fonts();
-    let vals = data
-        .iter()
-        .flat_map(|d| [d.expected_share, d.actual_share])
-        .filter(|v| v.is_finite());
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    for v in vals {
-        lo = lo.min(v);
-        hi = hi.max(v);
-    }
-    if !lo.is_finite() {
-        lo = 0.0;
-        hi = 1.0;
-    }
-    let pad = ((hi - lo) * 0.06).max(0.1);
-    let (lo, hi) = ((lo - pad).max(0.0), hi + pad);
+    let (lo, hi) = share_range(data);
     let (width, height) = size;
     let mut buf = String::new();
     {
@@ -108,31 +95,7 @@ pub fn expected_vs_actual(c: &ScatterChart, layer: Layer) -> anyhow::Result<Stri
             let size = root
                 .estimate_text_size(note, &text)
                 .map_err(err("scatter"))?;
-            let (w, h) = (
-                i32::try_from(size.0).unwrap_or(0),
-                i32::try_from(size.1).unwrap_or(0),
-            );
-            let plot = chart.plotting_area().get_pixel_range();
-            let candidates: Vec<(i32, i32)> = [0.3, 0.45, 0.6, 0.75, 0.9]
-                .iter()
-                .map(|t| {
-                    let (x, y) = chart.backend_coord(&(lo + (hi - lo) * t, lo + (hi - lo) * t));
-                    (x - w - 6, y - h - 6)
-                })
-                .filter(|&(x, y)| plot.0.contains(&x) && plot.1.contains(&y))
-                .collect();
-            let dots: Vec<(i32, i32)> = data
-                .iter()
-                .map(|d| chart.backend_coord(&(d.expected_share, d.actual_share)))
-                .collect();
-            // With none inside the plot (a very small chart), its top left corner, above the
-            // line.
-            let fallback = (plot.0.start + 4, plot.1.start + 4);
-            let at = if candidates.is_empty() {
-                fallback
-            } else {
-                clear_spot(&candidates, size, &dots)
-            };
+            let at = note_spot(&chart, data, (lo, hi), size);
             boxed_text(&root, at, note, &text, "scatter")?;
         }
         for d in data.iter().filter(|d| d.focus && layer.highlight()) {
@@ -148,6 +111,72 @@ pub fn expected_vs_actual(c: &ScatterChart, layer: Layer) -> anyhow::Result<Stri
         }
         root.present().map_err(err("scatter"))?;
     }
+    let (title, desc) = describe(group_label, data, decimals, layer);
+    Ok(finish_svg(buf, &layer.id(id), &title, &desc))
+}
+
+/// One range for both axes: every share, padded, from no lower than 0.
+fn share_range(data: &[ScatterDatum]) -> (f64, f64) {
+    let vals = data
+        .iter()
+        .flat_map(|d| [d.expected_share, d.actual_share])
+        .filter(|v| v.is_finite());
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in vals {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        lo = 0.0;
+        hi = 1.0;
+    }
+    let pad = ((hi - lo) * 0.06).max(0.1);
+    let (lo, hi) = ((lo - pad).max(0.0), hi + pad);
+    (lo, hi)
+}
+
+/// Where the diagonal's name goes: just above and left of the line, where it covers the
+/// fewest dots.
+fn note_spot(
+    chart: &ChartContext<SVGBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    data: &[ScatterDatum],
+    (lo, hi): (f64, f64),
+    size: (u32, u32),
+) -> (i32, i32) {
+    let (w, h) = (
+        i32::try_from(size.0).unwrap_or(0),
+        i32::try_from(size.1).unwrap_or(0),
+    );
+    let plot = chart.plotting_area().get_pixel_range();
+    let candidates: Vec<(i32, i32)> = [0.3, 0.45, 0.6, 0.75, 0.9]
+        .iter()
+        .map(|t| {
+            let (x, y) = chart.backend_coord(&(lo + (hi - lo) * t, lo + (hi - lo) * t));
+            (x - w - 6, y - h - 6)
+        })
+        .filter(|&(x, y)| plot.0.contains(&x) && plot.1.contains(&y))
+        .collect();
+    let dots: Vec<(i32, i32)> = data
+        .iter()
+        .map(|d| chart.backend_coord(&(d.expected_share, d.actual_share)))
+        .collect();
+    // With none inside the plot (a very small chart), its top left corner, above the
+    // line.
+    let fallback = (plot.0.start + 4, plot.1.start + 4);
+    if candidates.is_empty() {
+        fallback
+    } else {
+        clear_spot(&candidates, size, &dots)
+    }
+}
+
+/// The chart's title and description, with the focus municipality's shares.
+fn describe(
+    group_label: &str,
+    data: &[ScatterDatum],
+    decimals: usize,
+    layer: Layer,
+) -> (String, String) {
     let title = format!("Forventet og faktisk andel, {group_label}");
     let desc = match data.iter().find(|d| layer.is_focus(d.focus)) {
         Some(d) => format!(
@@ -162,5 +191,5 @@ pub fn expected_vs_actual(c: &ScatterChart, layer: Layer) -> anyhow::Result<Stri
             data.len()
         ),
     };
-    Ok(finish_svg(buf, &layer.id(id), &title, &desc))
+    (title, desc)
 }

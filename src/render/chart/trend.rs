@@ -1,6 +1,7 @@
 //! The municipality's gap over the periods in the data: a line, the zero line, the last value
 //! labelled.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -12,7 +13,7 @@ use crate::report::fmt;
 
 /// Draws the chart.
 pub fn gap_trend(c: &TrendChart) -> anyhow::Result<String> {
-    let (id, size, name, group_label, data, decimals) = (
+    let (id, size, _name, _group_label, data, decimals) = (
         c.frame.id.as_str(),
         c.frame.size,
         c.name.as_str(),
@@ -53,21 +54,7 @@ pub fn gap_trend(c: &TrendChart) -> anyhow::Result<String> {
         chart
             .draw_series(LineSeries::new(pts.clone(), FOCUS.stroke_width(3)))
             .map_err(err("trend"))?;
-        for &(x, ref date) in &c.breaks {
-            chart
-                .draw_series(LineSeries::new([(x, lo), (x, hi)], INK.stroke_width(1)))
-                .map_err(err("trend"))?;
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    format!("Databrud {date}"),
-                    (x, hi),
-                    (FONT_FAMILY, 11)
-                        .into_font()
-                        .color(&INK)
-                        .pos(Pos::new(HPos::Left, VPos::Top)),
-                )))
-                .map_err(err("trend"))?;
-        }
+        draw_breaks(&mut chart, &c.breaks, (lo, hi))?;
         // A continued point's expected figure is not the ministry's: drawn hollow.
         chart
             .draw_series(data.iter().zip(&pts).map(|(d, &p)| {
@@ -102,6 +89,18 @@ pub fn gap_trend(c: &TrendChart) -> anyhow::Result<String> {
         }
         root.present().map_err(err("trend"))?;
     }
+    let (title, desc) = describe(c);
+    Ok(finish_svg(buf, id, &title, &desc))
+}
+
+/// The chart's title and description: every period's gap, continued ones marked, and breaks.
+fn describe(c: &TrendChart) -> (String, String) {
+    let (name, group_label, data, decimals) = (
+        c.name.as_str(),
+        c.frame.group_label.as_str(),
+        c.data.as_slice(),
+        c.frame.decimals,
+    );
     let title = format!("{name}: forskel i procentpoint over tid, {group_label}");
     let values: Vec<String> = data
         .iter()
@@ -123,5 +122,29 @@ pub fn gap_trend(c: &TrendChart) -> anyhow::Result<String> {
         "Linjediagram over forskellen mellem faktisk og forventet andel. {}.{breaks}",
         values.join("; ")
     );
-    Ok(finish_svg(buf, id, &title, &desc))
+    (title, desc)
+}
+
+/// A vertical line and a label at each series break.
+fn draw_breaks(
+    chart: &mut ChartContext<SVGBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    breaks: &[(f64, String)],
+    (lo, hi): (f64, f64),
+) -> anyhow::Result<()> {
+    for &(x, ref date) in breaks {
+        chart
+            .draw_series(LineSeries::new([(x, lo), (x, hi)], INK.stroke_width(1)))
+            .map_err(err("trend"))?;
+        chart
+            .draw_series(std::iter::once(Text::new(
+                format!("Databrud {date}"),
+                (x, hi),
+                (FONT_FAMILY, 11)
+                    .into_font()
+                    .color(&INK)
+                    .pos(Pos::new(HPos::Left, VPos::Top)),
+            )))
+            .map_err(err("trend"))?;
+    }
+    Ok(())
 }

@@ -15,8 +15,9 @@ use rayon::prelude::*;
 pub use docx::docx;
 
 use super::{Files, RenderContext, Renderer};
+use crate::report::municipality::{GroupDetail, SummaryRow};
 use crate::report::status::StatusView;
-use crate::report::MunicipalityView;
+use crate::report::{Common, MunicipalityView};
 
 /// One piece of a document.
 #[derive(Debug, Clone, PartialEq)]
@@ -110,43 +111,7 @@ pub fn sagsfremstilling(v: &MunicipalityView) -> Vec<Block> {
         c.rounding_text
     )));
     for (g, s) in v.groups.iter().zip(&v.summary) {
-        b.push(Block::Heading(2, g.group.label.clone()));
-        let cells = &s.cells;
-        b.push(Block::Bullet(format!(
-            "Placering: nr. {} af {}",
-            cells.rank, c.n
-        )));
-        b.push(Block::Bullet(format!(
-            "{}: {} fuldtidspersoner",
-            c.expected_head, cells.expected
-        )));
-        b.push(Block::Bullet(format!(
-            "Faktisk: {} fuldtidspersoner",
-            cells.actual
-        )));
-        b.push(Block::Bullet(format!(
-            "Forskel: {} fuldtidspersoner ({} procentpoint)",
-            cells.gap, cells.gap_pp
-        )));
-        if c.has_improvement && !cells.improvement.is_empty() {
-            b.push(Block::Bullet(format!(
-                "Ændring i forskellen siden året før: {} procentpoint (minus = forbedring)",
-                cells.improvement
-            )));
-        }
-        if c.has_intervals && !cells.interval.is_empty() {
-            b.push(Block::Bullet(format!(
-                "Mulige placeringer ({}): nr. {}",
-                c.level_text, cells.interval
-            )));
-        }
-        b.push(Block::Bullet(format!(
-            "Rammevilkår: nr. {} af {} (1 = vanskeligst)",
-            cells.difficulty_rank, c.n
-        )));
-        let mut text = g.sentences.clone();
-        text.extend(g.evidence.clone());
-        b.push(Block::Para(text.join(" ")));
+        group_section(&mut b, c, g, s);
     }
     if !v.versus.is_empty() {
         b.push(Block::Lead(
@@ -158,6 +123,65 @@ pub fn sagsfremstilling(v: &MunicipalityView) -> Vec<Block> {
         b.push(Block::Heading(2, "Opfølgning på mål".into()));
         b.extend(v.targets.iter().map(|t| Block::Bullet(t.sentence.clone())));
     }
+    caveats(&mut b, c);
+    b.push(Block::Heading(1, "Indstilling".into()));
+    b.extend(v.agenda.indstilling.iter().cloned().map(Block::Para));
+    b.push(Block::Heading(1, "Bilag".into()));
+    b.push(Block::Bullet(format!(
+        "Bilag 1: {} — {} Kommune, {} ({}.pdf)",
+        c.title, v.kommune, c.period_words, v.kommunekode
+    )));
+    b.push(Block::Para(format!(
+        "Lavet med kommunebench {}. Inddata-hash (SHA-256): {}.",
+        c.version, c.input_hash
+    )));
+    b
+}
+
+/// One group's figures as bullets, and its sentences.
+fn group_section(b: &mut Vec<Block>, c: &Common, g: &GroupDetail, s: &SummaryRow) {
+    b.push(Block::Heading(2, g.group.label.clone()));
+    let cells = &s.cells;
+    b.push(Block::Bullet(format!(
+        "Placering: nr. {} af {}",
+        cells.rank, c.n
+    )));
+    b.push(Block::Bullet(format!(
+        "{}: {} fuldtidspersoner",
+        c.expected_head, cells.expected
+    )));
+    b.push(Block::Bullet(format!(
+        "Faktisk: {} fuldtidspersoner",
+        cells.actual
+    )));
+    b.push(Block::Bullet(format!(
+        "Forskel: {} fuldtidspersoner ({} procentpoint)",
+        cells.gap, cells.gap_pp
+    )));
+    if c.has_improvement && !cells.improvement.is_empty() {
+        b.push(Block::Bullet(format!(
+            "Ændring i forskellen siden året før: {} procentpoint (minus = forbedring)",
+            cells.improvement
+        )));
+    }
+    if c.has_intervals && !cells.interval.is_empty() {
+        b.push(Block::Bullet(format!(
+            "Mulige placeringer ({}): nr. {}",
+            c.level_text, cells.interval
+        )));
+    }
+    b.push(Block::Bullet(format!(
+        "Rammevilkår: nr. {} af {} (1 = vanskeligst)",
+        cells.difficulty_rank, c.n
+    )));
+    let mut text = g.sentences.clone();
+    text.extend(g.evidence.clone());
+    b.push(Block::Para(text.join(" ")));
+}
+
+/// Forbehold: what the list includes and omits, sources and period, uncertainty, small
+/// municipalities, breaks.
+fn caveats(b: &mut Vec<Block>, c: &Common) {
     b.push(Block::Heading(1, "Forbehold".into()));
     b.push(Block::Bullet(format!(
         "{} {}",
@@ -182,18 +206,6 @@ pub fn sagsfremstilling(v: &MunicipalityView) -> Vec<Block> {
             br.date, br.groups, br.text, br.rule
         )));
     }
-    b.push(Block::Heading(1, "Indstilling".into()));
-    b.extend(v.agenda.indstilling.iter().cloned().map(Block::Para));
-    b.push(Block::Heading(1, "Bilag".into()));
-    b.push(Block::Bullet(format!(
-        "Bilag 1: {} — {} Kommune, {} ({}.pdf)",
-        c.title, v.kommune, c.period_words, v.kommunekode
-    )));
-    b.push(Block::Para(format!(
-        "Lavet med kommunebench {}. Inddata-hash (SHA-256): {}.",
-        c.version, c.input_hash
-    )));
-    b
 }
 
 fn summary_table(v: &MunicipalityView) -> Block {

@@ -4,6 +4,12 @@
 
 use std::collections::BTreeMap;
 
+mod benchmark;
+mod values;
+
+use benchmark::BenefitRow;
+use values::check_values;
+
 use super::agree::{self, Populations, Rounding};
 use super::dimensional::Observations;
 use super::series::{derive, Series};
@@ -40,16 +46,6 @@ pub(super) struct Assembler<'a> {
 struct Origin {
     at: String,
     rounding: Rounding,
-}
-
-/// A row of one benefit, to be summed into every group that lists it.
-#[derive(Debug)]
-struct BenefitRow {
-    period: Period,
-    code: Kommunekode,
-    groups: Vec<GroupId>,
-    figures: Figures,
-    origin: Origin,
 }
 
 impl<'a> Assembler<'a> {
@@ -336,176 +332,6 @@ impl<'a> Assembler<'a> {
         Ok(())
     }
 
-    /// What a benchmark row says about the population: a population column, or the one its
-    /// count and share imply.
-    fn population_claims(&mut self, key: (Period, Kommunekode), f: &Figures, o: &Origin) {
-        if let Some(p) = f.population {
-            self.populations.given(key.clone(), p, &o.at);
-        }
-        if let (Some(a), Some(s)) = (f.actual, f.actual_share) {
-            self.populations.derived(key, a, s, &o.rounding, &o.at);
-        }
-    }
-
-    fn apply_benchmark(
-        &mut self,
-        code: Kommunekode,
-        rec: Record,
-        origin: Origin,
-    ) -> anyhow::Result<()> {
-        let period = Self::required_period(&rec)?;
-        self.population_claims((period.clone(), code), &rec.figures, &origin);
-        let groups: Vec<&crate::config::Group> = self.cfg.all_groups().collect();
-        if let Some(name) = &rec.group {
-            let Some(g) = groups.iter().find(|g| g.matches(name)) else {
-                let known: Vec<String> = groups.iter().map(|g| format!("{:?}", g.label)).collect();
-                bail_input!(
-                    "{}: unknown benefit group {:?}; configured groups are {} (add it to [[groups]] or its `source-labels`)",
-                    rec.at,
-                    crate::error::excerpt(name, 60),
-                    known.join(", ")
-                );
-            };
-            let key = (period, g.id.clone(), code);
-            return self.add_group_row(key, rec.figures, origin);
-        }
-        let Some(benefit) = &rec.benefit else {
-            bail_input!(
-                "{}: the row names no benefit group (map a `group` or `benefit` column)",
-                rec.at
-            );
-        };
-        let targets: Vec<GroupId> = groups
-            .iter()
-            .filter(|g| !g.is_total() && g.benefits.iter().any(|b| b == benefit))
-            .map(|g| g.id.clone())
-            .collect();
-        if targets.is_empty() {
-            bail_input!(
-                "{}: the benefit {:?} is in no configured group's `benefits`",
-                rec.at,
-                crate::error::excerpt(benefit, 60)
-            );
-        }
-        let bkey = (period.clone(), benefit.clone(), code);
-        if let Some(&i) = self.benefit_seen.get(&bkey) {
-            let first = &mut self.benefits[i];
-            let (fr, r) = (&first.origin.rounding, &origin.rounding);
-            if let Some((what, a, b)) = agree::disagreement(&first.figures, fr, &rec.figures, r) {
-                bail_input!(
-                    "period {period}, benefit {benefit}, kommune {} {}: the {what} is given twice and differently: {} at {} and {} at {}",
-                    code.get(),
-                    self.ds.name(code),
-                    agree::shown(a),
-                    first.origin.at,
-                    agree::shown(b),
-                    origin.at
-                );
-            }
-            first.figures = agree::merged(&first.figures, &rec.figures);
-            return Ok(());
-        }
-        self.benefit_seen.insert(bkey, self.benefits.len());
-        self.benefits.push(BenefitRow {
-            period,
-            code,
-            groups: targets,
-            figures: rec.figures,
-            origin,
-        });
-        Ok(())
-    }
-
-    /// A row of a group; a second row for the same period, group and municipality (another
-    /// file, or the same period twice) must agree with the first.
-    fn add_group_row(
-        &mut self,
-        key: (Period, GroupId, Kommunekode),
-        figures: Figures,
-        origin: Origin,
-    ) -> anyhow::Result<()> {
-        if let Some(first) = self.origins.get(&key) {
-            let was = &self.ds.figures[&key];
-            let (fr, r) = (&first.rounding, &origin.rounding);
-            if let Some((what, a, b)) = agree::disagreement(was, fr, &figures, r) {
-                bail_input!(
-                    "period {}, group {}, kommune {} {}: the {what} is given twice and differently: {} at {} and {} at {}",
-                    key.0,
-                    key.1,
-                    key.2.get(),
-                    self.ds.name(key.2),
-                    agree::shown(a),
-                    first.at,
-                    agree::shown(b),
-                    origin.at
-                );
-            }
-            let merged = agree::merged(was, &figures);
-            self.ds.figures.insert(key, merged);
-            return Ok(());
-        }
-        self.ds.figures.insert(key.clone(), figures);
-        self.origins.insert(key, origin);
-        Ok(())
-    }
-
-    /// Benefit rows summed into their groups. A group also given as a row of its own must
-    /// agree with the sum, within the rounding of every part.
-    fn sum_benefits(&mut self) -> anyhow::Result<()> {
-        type Sum = (Figures, Vec<String>, f64);
-        let mut sums: BTreeMap<(Period, GroupId, Kommunekode), Sum> = BTreeMap::new();
-        for b in std::mem::take(&mut self.benefits) {
-            for gid in &b.groups {
-                let key = (b.period.clone(), gid.clone(), b.code);
-                let (entry, at, half) = sums.entry(key).or_default();
-                add(&mut entry.actual, b.figures.actual);
-                add(&mut entry.expected, b.figures.expected);
-                entry.population = entry.population.or(b.figures.population);
-                at.push(b.origin.at.clone());
-                *half += b.origin.rounding.count;
-            }
-        }
-        for (key, (figures, at, half)) in sums {
-            let Some(direct) = self.origins.get(&key) else {
-                self.ds.figures.insert(key.clone(), figures);
-                self.origins.insert(
-                    key,
-                    Origin {
-                        at: at[0].clone(),
-                        rounding: Rounding::default(),
-                    },
-                );
-                continue;
-            };
-            let given = &self.ds.figures[&key];
-            let parts = || {
-                let more = if at.len() > 3 { ", …" } else { "" };
-                format!("{}{more}", at[..at.len().min(3)].join(", "))
-            };
-            for (what, g, s) in [
-                ("actual count", given.actual, figures.actual),
-                ("expected count", given.expected, figures.expected),
-            ] {
-                if let (Some(g), Some(s)) = (g, s) {
-                    if !agree::agree(g, direct.rounding.count, s, half) {
-                        bail_input!(
-                            "period {}, group {}, kommune {} {}: the {what} is {} at {}, but its benefits sum to {} ({})",
-                            key.0,
-                            key.1,
-                            key.2.get(),
-                            self.ds.name(key.2),
-                            agree::shown(g),
-                            direct.at,
-                            agree::shown(s),
-                            parts()
-                        );
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-
     pub(super) fn finish(mut self, files: Vec<InputFile>) -> anyhow::Result<Dataset> {
         self.form_timed()?;
         self.sum_benefits()?;
@@ -517,101 +343,5 @@ impl<'a> Assembler<'a> {
         }
         self.ds.inputs = files;
         Ok(self.ds)
-    }
-}
-
-/// The largest count accepted: far above any municipality's population, low enough that
-/// sums and products of counts stay exact and finite.
-const MAX_COUNT: f64 = 1e8;
-
-/// Every figure checked for what it means: counts finite, ≥ 0 and plausible; shares within
-/// 0–100 %; gaps finite and within what their parts allow; actual ≤ population on one row.
-fn check_values(rec: &Record) -> anyhow::Result<()> {
-    let f = &rec.figures;
-    let counts = [
-        ("actual count", f.actual),
-        ("expected count", f.expected),
-        ("population", f.population),
-    ];
-    for (what, v) in counts {
-        if let Some(v) = v {
-            if !v.is_finite() || !(0.0..=MAX_COUNT).contains(&v) {
-                bail_input!(
-                    "{}: {what} is {v}; expected a number from 0 to {MAX_COUNT:e}",
-                    rec.at
-                );
-            }
-        }
-    }
-    for (what, v) in [
-        ("actual share", f.actual_share),
-        ("expected share", f.expected_share),
-    ] {
-        if let Some(v) = v {
-            if !v.is_finite() || !(0.0..=100.0).contains(&v) {
-                bail_input!(
-                    "{}: {what} is {v}; expected a percentage from 0 to 100",
-                    rec.at
-                );
-            }
-        }
-    }
-    if let Some(v) = f.gap_pp {
-        if !v.is_finite() || !(-100.0..=100.0).contains(&v) {
-            bail_input!(
-                "{}: gap in percentage points is {v}; expected a number from −100 to 100",
-                rec.at
-            );
-        }
-    }
-    if let Some(v) = f.gap_pp_se {
-        if !v.is_finite() || !(0.0..=100.0).contains(&v) {
-            bail_input!(
-                "{}: standard error of the gap is {v}; expected a number from 0 to 100 (percentage points)",
-                rec.at
-            );
-        }
-    }
-    if let Some(v) = f.gap {
-        if !v.is_finite() || v.abs() > MAX_COUNT {
-            bail_input!(
-                "{}: gap in persons is {v}; expected a number from −{MAX_COUNT:e} to {MAX_COUNT:e}",
-                rec.at
-            );
-        }
-    }
-    if f.population == Some(0.0) {
-        bail_input!(
-            "{}: population 16–66 is 0; shares cannot be computed",
-            rec.at
-        );
-    }
-    if let (Some(a), Some(p)) = (f.actual, f.population) {
-        if a > p {
-            bail_input!(
-                "{}: the actual count {a} is larger than the population 16–66 ({p})",
-                rec.at
-            );
-        }
-    }
-    if let Some(r) = f.rank {
-        if r == 0 {
-            bail_input!("{}: rank 0; ranks start at 1", rec.at);
-        }
-    }
-    for (name, v) in &rec.variables {
-        if !v.is_finite() {
-            bail_input!(
-                "{}: rammevilkår variable {name:?} is {v}; expected a finite number",
-                rec.at
-            );
-        }
-    }
-    Ok(())
-}
-
-fn add(into: &mut Option<f64>, v: Option<f64>) {
-    if let Some(v) = v {
-        *into = Some(into.unwrap_or(0.0) + v);
     }
 }

@@ -6,7 +6,7 @@
 //!
 //! The reload script is added to HTML responses here, never to `build` output.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -17,8 +17,13 @@ use crate::build::{render, Timings};
 use crate::cli::Format;
 use crate::config::Config;
 use crate::progress::Silent;
-use crate::render::xml_escape;
 use crate::{load_config, Project};
+
+mod http;
+mod watch;
+
+use http::{content_type, error_page, percent_decode, respond, serve_html};
+use watch::{stamps, watched, Events};
 
 /// Where the served pages ask whether the site changed.
 const VERSION_PATH: &str = "/__kommunebench/version";
@@ -36,112 +41,6 @@ struct State {
     site: Files,
     pdfs: Files,
     error: Option<String>,
-}
-
-/// What to watch for `files`, all canonical so that the event paths (built from the folder
-/// watched) compare equal.
-#[derive(Default)]
-struct WatchSet {
-    /// Folders watched: those holding a file read, and folders read whole (templates).
-    dirs: BTreeSet<PathBuf>,
-    /// Files whose change matters.
-    paths: BTreeSet<PathBuf>,
-    /// Folders read whole: any file in them matters, a new one too.
-    whole: BTreeSet<PathBuf>,
-}
-
-impl WatchSet {
-    fn matters(&self, p: &Path) -> bool {
-        self.paths.contains(p) || p.parent().is_some_and(|d| self.whole.contains(d))
-    }
-}
-
-/// Folders, not the files themselves: an editor that saves by writing a new file and renaming
-/// it over the old one would leave a watch on the old file with nothing to report.
-fn watch_set(files: &[PathBuf]) -> WatchSet {
-    let mut set = WatchSet::default();
-    for f in files {
-        if f.is_dir() {
-            if let Ok(dir) = f.canonicalize() {
-                set.whole.insert(dir.clone());
-                set.dirs.insert(dir);
-            }
-            continue;
-        }
-        let (Some(parent), Some(name)) = (f.parent(), f.file_name()) else {
-            continue;
-        };
-        let parent = if parent.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            parent
-        };
-        if let Ok(dir) = parent.canonicalize() {
-            set.paths.insert(dir.join(name));
-            set.dirs.insert(dir);
-        }
-    }
-    set
-}
-
-/// The OS's file events (inotify on Linux) for the folders of the files a build reads.
-struct Events {
-    watcher: notify::RecommendedWatcher,
-    rx: std::sync::mpsc::Receiver<notify::Result<notify::Event>>,
-    set: WatchSet,
-}
-
-impl Events {
-    fn new() -> notify::Result<Events> {
-        let (tx, rx) = std::sync::mpsc::channel();
-        Ok(Events {
-            watcher: notify::recommended_watcher(tx)?,
-            rx,
-            set: WatchSet::default(),
-        })
-    }
-
-    /// Watches the folders `files` need and lets go of those no longer needed (a new input
-    /// or template brings its folder). Called before the build that reads them, so that a
-    /// save during the build is not missed: it waits in the channel and triggers the next.
-    /// Every folder is watched again each time (inotify merges a repeated watch), so a folder
-    /// that was deleted and made anew is watched again.
-    fn follow(&mut self, files: &[PathBuf]) {
-        use notify::Watcher;
-        let want = watch_set(files);
-        for d in self.set.dirs.difference(&want.dirs) {
-            let _ = self.watcher.unwatch(d);
-        }
-        for d in &want.dirs {
-            if let Err(e) = self.watcher.watch(d, notify::RecursiveMode::NonRecursive) {
-                eprintln!("kommunebench serve: cannot watch {}: {e}", d.display());
-            }
-        }
-        self.set = want;
-    }
-
-    /// Blocks until a file that matters changes, then lets a multi-file save settle and takes
-    /// what it sent with it. False when the watcher is gone.
-    fn wait(&self) -> bool {
-        loop {
-            match self.rx.recv() {
-                // Opening and reading (the build's own reads among them) change nothing; lost
-                // events (the kernel's queue overflowed) may have changed anything.
-                Ok(Ok(ev))
-                    if ev.need_rescan()
-                        || !matches!(ev.kind, notify::EventKind::Access(_))
-                            && ev.paths.iter().any(|p| self.set.matters(p)) =>
-                {
-                    break
-                }
-                Ok(_) => {}
-                Err(_) => return false,
-            }
-        }
-        std::thread::sleep(Duration::from_millis(30));
-        while self.rx.try_recv().is_ok() {}
-        true
-    }
 }
 
 /// The fallback: modification times, every 100 ms.
@@ -171,73 +70,6 @@ pub struct ServeOptions {
     pub port: u16,
     /// Open the browser.
     pub open: bool,
-}
-
-/// The files a build depends on (a folder read whole: the folder and every file in it); while
-/// the config does not load, those of `last` and the config's folder.
-fn watched(config: &Path, last: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = vec![config.to_path_buf()];
-    match Config::load(config) {
-        Ok(cfg) => {
-            for p in cfg.files_read() {
-                if p.is_dir() {
-                    // The folder too: its time changes when a file is added or removed.
-                    if let Ok(rd) = std::fs::read_dir(&p) {
-                        out.extend(rd.flatten().map(|e| e.path()));
-                    }
-                }
-                out.push(p);
-            }
-        }
-        // A config that does not load names no files for sure: the last good one's stay
-        // watched, so does everything in the config's folder, and so does every path its text
-        // still names (watched from its folder while it is missing), so that mending what it
-        // names (a templates folder made, an input put in place) brings the site back.
-        Err(_) => {
-            let dir = match config.parent() {
-                Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-                _ => PathBuf::from("."),
-            };
-            out.extend(last.iter().cloned());
-            out.extend(named_paths(config).into_iter().map(|p| dir.join(p)));
-            out.push(dir);
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
-}
-
-/// The paths a config's text names (the municipality list, the inputs, the templates folder),
-/// as written, read leniently from a config that does not load; none if it is not TOML.
-fn named_paths(config: &Path) -> Vec<PathBuf> {
-    let Some(v) = std::fs::read_to_string(config)
-        .ok()
-        .and_then(|t| toml::from_str::<toml::Value>(&t).ok())
-    else {
-        return Vec::new();
-    };
-    let at = |table: &str, key: &str| v.get(table).and_then(|t| t.get(key)).cloned();
-    let inputs = v
-        .get("data")
-        .and_then(|d| d.get("inputs"))
-        .and_then(toml::Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|i| i.get("path").cloned());
-    [at("data", "municipalities"), at("output", "templates-dir")]
-        .into_iter()
-        .flatten()
-        .chain(inputs)
-        .filter_map(|p| p.as_str().map(PathBuf::from))
-        .collect()
-}
-
-fn stamps(paths: &[PathBuf]) -> Vec<Option<SystemTime>> {
-    paths
-        .iter()
-        .map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
-        .collect()
 }
 
 /// What the loaded data and the computed results depend on: the config without the keys that
@@ -345,68 +177,6 @@ fn rebuild(state: &RwLock<State>, config: &Path, cache: &mut Option<Loaded>) {
     }
 }
 
-/// An HTML page as served: the reload script, and the last error on top while there is one.
-fn serve_html(page: &[u8], error: Option<&str>, version: u64) -> Vec<u8> {
-    let mut html = String::from_utf8_lossy(page).into_owned();
-    let mut inject = String::new();
-    if let Some(e) = error {
-        inject.push_str(&format!(
-            "<div role=\"alert\" id=\"kommunebench-error\" style=\"background:#fde8e8;border:2px solid #9b1c1c;padding:1rem;margin:1rem 0;white-space:pre-wrap;font-family:monospace\"><strong>Fejl i konfiguration eller data — siden viser den seneste gode udgave.</strong>\n{}</div>",
-            xml_escape(e)
-        ));
-    }
-    inject.push_str(&RELOAD_SCRIPT.replace("{V}", &version.to_string()));
-    match html.find("<body>") {
-        Some(i) => html.insert_str(i + "<body>".len(), &inject),
-        None => html.insert_str(0, &inject),
-    }
-    html.into_bytes()
-}
-
-/// The error page when no build has succeeded yet.
-fn error_page(error: &str, version: u64) -> Vec<u8> {
-    serve_html(
-        b"<!DOCTYPE html><html lang=\"da\"><head><meta charset=\"utf-8\"><title>kommunebench: fejl</title></head><body><h1>kommunebench</h1><p>Ingen udgave af sitet endnu.</p></body></html>",
-        Some(error),
-        version,
-    )
-}
-
-fn content_type(path: &str) -> &'static str {
-    match path.rsplit('.').next().unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "csv" => "text/csv; charset=utf-8",
-        "pdf" => "application/pdf",
-        "svg" => "image/svg+xml",
-        "ttf" => "font/ttf",
-        "txt" => "text/plain; charset=utf-8",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        _ => "application/octet-stream",
-    }
-}
-
-/// `%C3%B8` → `ø`, for paths.
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// A PDF of the last good build, rendered on first request and kept until the next change.
 fn pdf(state: &RwLock<State>, lock: &Mutex<()>, path: &str) -> Option<Vec<u8>> {
     if let Some(b) = state.read().ok()?.pdfs.get(path) {
@@ -444,16 +214,6 @@ fn pdf(state: &RwLock<State>, lock: &Mutex<()>, path: &str) -> Option<Vec<u8>> {
         }
     }
     site.files().get(path).cloned()
-}
-
-fn respond(stream: &mut TcpStream, status: &str, ctype: &str, body: &[u8]) {
-    let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(body);
-    let _ = stream.flush();
 }
 
 fn handle(mut stream: TcpStream, state: &RwLock<State>, pdf_lock: &Mutex<()>) {

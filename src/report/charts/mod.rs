@@ -5,9 +5,12 @@
 use std::collections::BTreeMap;
 
 use super::headline_group;
-use crate::compute::Results;
+
+mod xy;
+use crate::compute::{RankedList, Results};
 use crate::config::Config;
 use crate::keys::{GroupId, Kommunekode};
+pub use xy::{residual_plan, versus_plan, Reference, XyChart, XyDatum};
 
 /// Where a chart is shown: the size decides how large its text comes out once scaled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,74 +216,17 @@ pub fn plan(cfg: &Config, res: &Results, code: Option<Kommunekode>, medium: Medi
                 .collect(),
         });
         let wants_trend = medium == Medium::Screen || gid == headline;
-        let trend = code.filter(|_| wants_trend).map(|c| TrendChart {
-            frame: frame("trend", medium.trend()),
-            name: list.row(c).map(|r| r.kommune.clone()).unwrap_or_default(),
-            data: res
-                .periods
-                .iter()
-                .filter_map(|p| {
-                    res.row(p, gid, c).map(|r| TrendDatum {
-                        label: p.short(),
-                        gap_pp: r.gap_pp,
-                        continued: res.list(p, gid).is_some_and(|l| {
-                            matches!(
-                                l.expected_source,
-                                crate::compute::continued::ExpectedSource::Continued { .. }
-                            )
-                        }),
-                    })
-                })
-                .collect(),
-            breaks: trend_breaks(cfg, group, &res.periods),
-        });
+        let trend = code
+            .filter(|_| wants_trend)
+            .map(|c| trend_chart(cfg, res, list, frame("trend", medium.trend()), c));
         let wants_funnel = match code {
             None => medium == Medium::Screen,
             Some(_) => medium == Medium::Print && gid == headline,
         };
-        let funnel = wants_funnel.then(|| FunnelChart {
-            frame: frame("funnel", medium.funnel()),
-            data: list
-                .rows
-                .iter()
-                .map(|r| FunnelDatum {
-                    name: r.kommune.clone(),
-                    population: r.population,
-                    gap_pp: r.gap_pp,
-                    focus: Some(r.kommunekode) == code,
-                })
-                .collect(),
-            p0: list.national.actual_share / 100.0,
-            phi: res
-                .noise
-                .iter()
-                .find(|o| &o.group == gid)
-                .map_or(1.0, |o| o.phi),
-        });
+        let funnel =
+            wants_funnel.then(|| funnel_chart(res, list, frame("funnel", medium.funnel()), code));
         let wants_map = code.is_none() || gid == headline;
-        let map = wants_map.then(|| MapChart {
-            frame: frame("map", medium.map()),
-            data: list
-                .rows
-                .iter()
-                .map(|r| MapDatum {
-                    code: r.kommunekode.get(),
-                    name: r.kommune.clone(),
-                    gap_pp: r.gap_pp,
-                    rank: r.rank,
-                })
-                .collect(),
-            focus: code.map(|c| c.get()),
-            focus_name: code.and_then(|c| list.row(c)).map(|r| r.kommune.clone()),
-            peers: code
-                .map(|c| {
-                    list.peers_of(c)
-                        .iter()
-                        .map(|p| p.kommunekode.get())
-                        .collect()
-                })
-                .unwrap_or_default(),
-        });
+        let map = wants_map.then(|| map_chart(list, frame("map", medium.map()), code));
         out.insert(
             gid.clone(),
             GroupPlan {
@@ -293,6 +239,94 @@ pub fn plan(cfg: &Config, res: &Results, code: Option<Kommunekode>, medium: Medi
         );
     }
     out
+}
+
+/// A municipality's gap over every period of the data, continued periods marked.
+fn trend_chart(
+    cfg: &Config,
+    res: &Results,
+    list: &RankedList,
+    frame: Frame,
+    c: Kommunekode,
+) -> TrendChart {
+    let gid = &list.group;
+    let group = cfg.group(gid).expect("result groups come from the config");
+    TrendChart {
+        frame,
+        name: list.row(c).map(|r| r.kommune.clone()).unwrap_or_default(),
+        data: res
+            .periods
+            .iter()
+            .filter_map(|p| {
+                res.row(p, gid, c).map(|r| TrendDatum {
+                    label: p.short(),
+                    gap_pp: r.gap_pp,
+                    continued: res.list(p, gid).is_some_and(|l| {
+                        matches!(
+                            l.expected_source,
+                            crate::compute::continued::ExpectedSource::Continued { .. }
+                        )
+                    }),
+                })
+            })
+            .collect(),
+        breaks: trend_breaks(cfg, group, &res.periods),
+    }
+}
+
+/// Every municipality's gap against its population, with the group's overdispersion.
+fn funnel_chart(
+    res: &Results,
+    list: &RankedList,
+    frame: Frame,
+    code: Option<Kommunekode>,
+) -> FunnelChart {
+    FunnelChart {
+        frame,
+        data: list
+            .rows
+            .iter()
+            .map(|r| FunnelDatum {
+                name: r.kommune.clone(),
+                population: r.population,
+                gap_pp: r.gap_pp,
+                focus: Some(r.kommunekode) == code,
+            })
+            .collect(),
+        p0: list.national.actual_share / 100.0,
+        phi: res
+            .noise
+            .iter()
+            .find(|o| o.group == list.group)
+            .map_or(1.0, |o| o.phi),
+    }
+}
+
+/// The gap on the map, the municipality and its peers marked.
+fn map_chart(list: &RankedList, frame: Frame, code: Option<Kommunekode>) -> MapChart {
+    MapChart {
+        frame,
+        data: list
+            .rows
+            .iter()
+            .map(|r| MapDatum {
+                code: r.kommunekode.get(),
+                name: r.kommune.clone(),
+                gap_pp: r.gap_pp,
+                rank: r.rank,
+            })
+            .collect(),
+        focus: code.map(|c| c.get()),
+        focus_name: code.and_then(|c| list.row(c)).map(|r| r.kommune.clone()),
+        peers: code
+            .map(|c| {
+                list.peers_of(c)
+                    .iter()
+                    .map(|p| p.kommunekode.get())
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
 }
 
 /// One bar.
@@ -345,132 +379,6 @@ fn trend_breaks(
         .filter_map(|b| {
             let after = periods.iter().position(|p| p.end_date() >= b.date)?;
             (after > 0).then(|| (after as f64 - 0.5, b.date_words()))
-        })
-        .collect()
-}
-
-/// What a plain scatter is measured against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reference {
-    /// y = x: the same value both ways.
-    Diagonal,
-    /// y = 0.
-    Zero,
-}
-
-/// Two numbers per municipality.
-#[derive(Debug, Clone)]
-pub struct XyChart {
-    pub frame: Frame,
-    pub title: String,
-    /// The description's opening, before "… N kommuner. Længst fra linjen: …".
-    pub description: String,
-    pub x_desc: String,
-    pub y_desc: String,
-    pub reference: Reference,
-    /// How many of the points furthest from the reference are named.
-    pub labels: usize,
-    /// Decimals of the axis labels.
-    pub decimals: usize,
-    pub data: Vec<XyDatum>,
-}
-
-/// One point.
-#[derive(Debug, Clone)]
-pub struct XyDatum {
-    pub name: String,
-    pub x: f64,
-    pub y: f64,
-}
-
-/// The comparison page's charts: per group, the ministry's rank against the open model's.
-pub fn versus_plan(
-    res: &Results,
-    cfg: &Config,
-    names: &dyn Fn(Kommunekode) -> String,
-) -> BTreeMap<String, XyChart> {
-    let cur = &res.current;
-    res.groups
-        .iter()
-        .filter_map(|g| res.versus(cur, g))
-        .map(|v| {
-            let label = cfg.group(&v.group).map_or(String::new(), |g| g.label.clone());
-            (
-                format!("versus-{}", v.group),
-                XyChart {
-                    frame: Frame {
-                        id: format!("dk-{}-versus", v.group),
-                        size: Medium::Screen.scatter(),
-                        group_label: label.clone(),
-                        decimals: 0,
-                    },
-                    title: format!("Placering efter ministeriets tal og efter den åbne model, {label}"),
-                    description: "Punktdiagram med placeringen efter ministeriets forventede tal på den vandrette akse og efter den åbne model på den lodrette; på linjen er placeringen den samme. 1 = bedst.".into(),
-                    x_desc: "Placering efter ministeriets tal".into(),
-                    y_desc: "Placering efter den åbne model".into(),
-                    reference: Reference::Diagonal,
-                    labels: 6,
-                    decimals: 0,
-                    data: v
-                        .rows
-                        .iter()
-                        .map(|r| XyDatum {
-                            name: names(r.kommunekode),
-                            x: f64::from(r.ministry_rank),
-                            y: f64::from(r.model_rank),
-                        })
-                        .collect(),
-                },
-            )
-        })
-        .collect()
-}
-
-/// The method page's diagnostics charts (model mode): per ordinary group of the current
-/// period, the residual against the fitted share.
-pub fn residual_plan(
-    res: &Results,
-    cfg: &Config,
-    names: &dyn Fn(Kommunekode) -> String,
-) -> BTreeMap<String, XyChart> {
-    let Some(model) = res.model.as_ref() else {
-        return BTreeMap::new();
-    };
-    model
-        .fits
-        .iter()
-        .filter(|f| f.period == res.current)
-        .map(|f| {
-            let label = cfg.group(&f.group).map_or(String::new(), |g| g.label.clone());
-            let d = &f.design;
-            (
-                format!("residual-{}", f.group),
-                XyChart {
-                    frame: Frame {
-                        id: format!("dk-{}-residual", f.group),
-                        size: Medium::Screen.scatter(),
-                        group_label: label.clone(),
-                        decimals: 1,
-                    },
-                    title: format!("Residual mod forventet andel, {label}"),
-                    description: "Punktdiagram med modellens forventede andel (pct.) på den vandrette akse og residualet, faktisk minus forventet andel (procentpoint), på den lodrette. Et mønster i punkterne tyder på en forkert modelform.".into(),
-                    x_desc: "Forventet andel, pct.".into(),
-                    y_desc: "Residual, procentpoint".into(),
-                    reference: Reference::Zero,
-                    labels: 5,
-                    decimals: 1,
-                    data: d
-                        .codes
-                        .iter()
-                        .enumerate()
-                        .map(|(i, c)| XyDatum {
-                            name: names(*c),
-                            x: d.fitted[i],
-                            y: d.share[i] - d.fitted[i],
-                        })
-                        .collect(),
-                },
-            )
         })
         .collect()
 }
