@@ -79,6 +79,9 @@ pub(super) fn expected_shares(
     })
 }
 
+/// Rank ranges per list under the other specifications.
+pub(super) type Ranges = BTreeMap<(Period, GroupId), Vec<(u32, u32)>>;
+
 /// Model mode: the ranks under the other specifications (ranges, and the model report's
 /// summaries for the current period), and the ministry's ranks beside the model's.
 pub(super) fn model_alternatives(
@@ -89,10 +92,7 @@ pub(super) fn model_alternatives(
     lists: (&[(Period, GroupId)], &[Ranked]),
     current: &Period,
     report: &mut ModelReport,
-) -> anyhow::Result<(
-    BTreeMap<(Period, GroupId), Vec<(u32, u32)>>,
-    Vec<versus::Versus>,
-)> {
+) -> anyhow::Result<(Ranges, Vec<versus::Versus>)> {
     let mut ranges = BTreeMap::new();
     let mut versus = Vec::new();
     let alt = sensitivity::alternatives(cfg, ds, periods, bases)?;

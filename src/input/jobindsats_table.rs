@@ -23,7 +23,6 @@ const DEFAULTS: Defaults = Defaults {
 const JSON_OPENERS: [u8; 2] = [b'[', b'{'];
 
 /// Reads a jobindsats table export into summed observations.
-
 pub(crate) fn read(
     bytes: &[u8],
     origin: &str,
