@@ -501,7 +501,7 @@ fn bad_inputs_name_file_line_and_column() {
         (
             statbank(
                 "s6.csv",
-                &format!("{head}Ishøj;2022K1;1\r\nIshøj;2022K1;1\r\n"),
+                &format!("{head}Ishøj;2022K1;1\r\nIshøj;2022K1;2\r\n"),
             ),
             "s6.csv:3: the same row as at",
         ),
