@@ -101,6 +101,21 @@ pub(crate) fn shown(v: f64) -> String {
     }
 }
 
+/// The error for one quantity given twice, both places and both values named:
+/// "{subject}: {what} is given twice and differently: {a} at {at_a} and {b} at {at_b}".
+pub(crate) fn given_twice(
+    subject: &str,
+    what: &str,
+    (a, at_a): (f64, &str),
+    (b, at_b): (f64, &str),
+) -> anyhow::Error {
+    crate::error::input_error(format!(
+        "{subject}: {what} is given twice and differently: {} at {at_a} and {} at {at_b}",
+        shown(a),
+        shown(b)
+    ))
+}
+
 /// The first figure two rows for the same quantity disagree on: (name, first value, second).
 pub(crate) fn disagreement(
     a: &Figures,

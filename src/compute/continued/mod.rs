@@ -294,7 +294,7 @@ pub fn continue_lists(
         .as_ref()
         .expect("continued mode has [expected.continued]");
     let from = &c.from;
-    check_from(cfg, periods, bases)?;
+    check_from(cfg, c, periods, bases)?;
     let earlier: Vec<Period> = periods.iter().filter(|p| *p <= from).cloned().collect();
     let (carrier, trend_groups) = carrier(cfg, ds, periods, bases)?;
     let Assessment {
@@ -377,14 +377,10 @@ pub fn continue_lists(
 /// every group and municipality.
 fn check_from(
     cfg: &Config,
+    c: &crate::config::continued::Continued,
     periods: &[Period],
     bases: &BTreeMap<(Period, GroupId), Base>,
 ) -> anyhow::Result<()> {
-    let c = cfg
-        .expected
-        .continued
-        .as_ref()
-        .expect("continued mode has [expected.continued]");
     let from = &c.from;
     if !periods.contains(from) {
         let labels: Vec<&str> = periods.iter().map(Period::label).collect();

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::super::agree::{self, Rounding};
+use super::super::agree;
 use super::super::Figures;
 use super::values::add;
 use super::{Assembler, Origin};
@@ -83,15 +83,18 @@ impl Assembler<'_> {
             let first = &mut self.benefits[i];
             let (fr, r) = (&first.origin.rounding, &origin.rounding);
             if let Some((what, a, b)) = agree::disagreement(&first.figures, fr, &rec.figures, r) {
-                bail_input!(
-                    "period {period}, benefit {benefit}, kommune {} {}: the {what} is given twice and differently: {} at {} and {} at {}",
+                let subject = format!(
+                    "period {period}, benefit {benefit}, kommune {} {}",
                     code.get(),
-                    self.ds.name(code),
-                    agree::shown(a),
-                    first.origin.at,
-                    agree::shown(b),
-                    origin.at
+                    self.ds.name(code)
                 );
+                let what = format!("the {what}");
+                return Err(agree::given_twice(
+                    &subject,
+                    &what,
+                    (a, &first.origin.at),
+                    (b, &origin.at),
+                ));
             }
             first.figures = agree::merged(&first.figures, &rec.figures);
             return Ok(());
@@ -119,17 +122,20 @@ impl Assembler<'_> {
             let was = &self.ds.figures[&key];
             let (fr, r) = (&first.rounding, &origin.rounding);
             if let Some((what, a, b)) = agree::disagreement(was, fr, &figures, r) {
-                bail_input!(
-                    "period {}, group {}, kommune {} {}: the {what} is given twice and differently: {} at {} and {} at {}",
+                let subject = format!(
+                    "period {}, group {}, kommune {} {}",
                     key.0,
                     key.1,
                     key.2.get(),
-                    self.ds.name(key.2),
-                    agree::shown(a),
-                    first.at,
-                    agree::shown(b),
-                    origin.at
+                    self.ds.name(key.2)
                 );
+                let what = format!("the {what}");
+                return Err(agree::given_twice(
+                    &subject,
+                    &what,
+                    (a, &first.at),
+                    (b, &origin.at),
+                ));
             }
             let merged = agree::merged(was, &figures);
             self.ds.figures.insert(key, merged);
@@ -158,14 +164,7 @@ impl Assembler<'_> {
         }
         for (key, (figures, at, half)) in sums {
             let Some(direct) = self.origins.get(&key) else {
-                self.ds.figures.insert(key.clone(), figures);
-                self.origins.insert(
-                    key,
-                    Origin {
-                        at: at[0].clone(),
-                        rounding: Rounding::default(),
-                    },
-                );
+                self.ds.figures.insert(key, figures);
                 continue;
             };
             let given = &self.ds.figures[&key];

@@ -273,16 +273,18 @@ impl<'a> Assembler<'a> {
         if let Some(first) = self.population_at.get(&key) {
             let was = self.ds.population[&key];
             if !agree::agree(was, 0.0, pop, 0.0) {
-                bail_input!(
-                    "period {}, kommune {} {}: the population 16–66 is given twice and differently: {} at {} and {} at {}",
+                let subject = format!(
+                    "period {}, kommune {} {}",
                     key.0,
                     code.get(),
-                    self.ds.name(code),
-                    agree::shown(was),
-                    first,
-                    agree::shown(pop),
-                    origin.at
+                    self.ds.name(code)
                 );
+                return Err(agree::given_twice(
+                    &subject,
+                    "the population 16–66",
+                    (was, first),
+                    (pop, &origin.at),
+                ));
             }
             return Ok(());
         }
@@ -310,14 +312,16 @@ impl<'a> Assembler<'a> {
                 Scope::AllPeriods => String::new(),
             };
             match clash {
-                Some((name, w, v)) => bail_input!(
-                    "kommune {} {}{scope}: rammevilkår variable {name:?} is given twice and differently: {} at {first} and {} at {}",
-                    code.get(),
-                    self.ds.name(code),
-                    agree::shown(w),
-                    agree::shown(v),
-                    rec.at
-                ),
+                Some((name, w, v)) => {
+                    let subject = format!("kommune {} {}{scope}", code.get(), self.ds.name(code));
+                    let what = format!("rammevilkår variable {name:?}");
+                    return Err(agree::given_twice(
+                        &subject,
+                        &what,
+                        (w, first),
+                        (v, &rec.at),
+                    ));
+                }
                 None => {
                     let entry = self.ds.rammevilkaar.get_mut(&key).expect("seen");
                     for (name, v) in rec.variables {
