@@ -18,6 +18,7 @@ pub mod fuzzing;
 pub mod input;
 pub mod keys;
 pub mod progress;
+pub mod records;
 #[cfg(feature = "render")]
 pub mod render;
 pub mod report;

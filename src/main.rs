@@ -37,6 +37,9 @@ fn main() {
             println!("{}", kommunebench::config::schema());
             Ok(())
         }
+        Command::Records { action, count } => {
+            kommunebench::records::cli(action, count).map(|s| println!("{s}"))
+        }
         Command::InitTemplates { dir } => kommunebench::templates::init(&dir).map(|n| {
             println!("wrote {n} template files to {}", dir.display());
         }),

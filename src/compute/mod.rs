@@ -9,6 +9,7 @@ pub mod confidence;
 pub mod continued;
 pub mod evidence;
 mod expected;
+pub mod fulltime;
 pub mod improvement;
 pub mod list;
 pub mod model;

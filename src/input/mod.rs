@@ -15,6 +15,7 @@ mod long;
 mod municipalities;
 mod number;
 pub mod provenance;
+pub mod records;
 mod series;
 mod statbank;
 mod table;
@@ -29,7 +30,7 @@ use crate::config::{Config, Input, InputKind};
 use crate::error::input_error;
 use crate::keys::{GroupId, Kommunekode, Period};
 
-pub use municipalities::{parse_municipalities, Municipality};
+pub use municipalities::{builtin_municipalities, parse_municipalities, Municipality};
 pub use number::parse_number;
 pub use provenance::{sha256_hex, InputFile, Manifest};
 pub use series::{Design, Series, Source};

@@ -27,6 +27,11 @@ pub(super) fn builtin() -> anyhow::Result<Vec<Municipality>> {
     parse_municipalities(BUILTIN, "built-in municipality list")
 }
 
+/// The built-in list of the 98 municipalities.
+pub fn builtin_municipalities() -> Vec<Municipality> {
+    builtin().unwrap_or_default()
+}
+
 /// A configured list from its bytes.
 pub(super) fn from_bytes(bytes: &[u8], origin: &str) -> anyhow::Result<Vec<Municipality>> {
     let text = std::str::from_utf8(bytes)
