@@ -148,6 +148,9 @@ pub struct RecordsArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Bytes of the partition held in memory before it moves to disk (tests use a small value).
+    #[arg(long, hide = true)]
+    pub spill_at: Option<usize>,
 }
 
 /// Period lengths.

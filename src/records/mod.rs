@@ -35,6 +35,8 @@ pub struct Options {
     pub tmp: Option<PathBuf>,
     /// Show a progress bar (on a terminal, for large inputs).
     pub progress: bool,
+    /// Bytes held in memory before the partition moves to disk (default 192 MiB).
+    pub spill_at: Option<usize>,
 }
 
 /// Counts: reads, checks and partitions every file, then counts on all cores.
@@ -73,7 +75,7 @@ pub fn count(opts: &Options) -> anyhow::Result<Table> {
     let total = crate::input::records::total_size(&opts.files);
     let bar = progress_bar(opts.progress, total);
     let tmp = opts.tmp.clone().unwrap_or_else(std::env::temp_dir);
-    let table = fulltime::count(&reader, &cal, &tmp, &|n| bar.inc(n));
+    let table = fulltime::count(&reader, &cal, &tmp, opts.spill_at, &|n| bar.inc(n));
     bar.finish_and_clear();
     table
 }
@@ -170,6 +172,7 @@ pub fn cli(
         kommuner: a.kommuner,
         tmp: a.tmp,
         progress: !a.quiet,
+        spill_at: a.spill_at,
     };
     if let Some(d) = a.emit_sql {
         let sql = sql::emit(

@@ -16,6 +16,7 @@ mod output;
 mod pdf;
 mod pdftext;
 mod ranks_oracle;
+mod records;
 mod robust;
 mod schema;
 mod serve;

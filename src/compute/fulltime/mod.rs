@@ -52,14 +52,16 @@ pub struct Table {
     pub spilled: bool,
 }
 
-/// Reads every file of `reader` and counts.
+/// Reads every file of `reader` and counts; the partition moves to `tmp` past `spill_at` bytes
+/// (default 192 MiB).
 pub fn count(
     reader: &Reader,
     cal: &Calendar,
     tmp: &Path,
+    spill_at: Option<usize>,
     progress: &dyn Fn(u64),
 ) -> anyhow::Result<Table> {
-    let mut buckets = spill::Buckets::new(tmp);
+    let mut buckets = spill::Buckets::new(tmp, spill_at.unwrap_or(spill::SPILL_AT));
     let mut read = 0u64;
     reader.read(progress, &mut |b: Batch| {
         read += b.spans.len() as u64;

@@ -14,8 +14,8 @@ use crate::input::records::{Batch, Span};
 /// Buckets: enough that one bucket of a national register (tens of millions of periods) is a few
 /// megabytes, few enough to keep a file open for each.
 pub const BUCKETS: usize = 256;
-/// In-memory bytes after which the buckets move to disk.
-const SPILL_AT: usize = 192 << 20;
+/// In-memory bytes after which the buckets move to disk (by default).
+pub const SPILL_AT: usize = 192 << 20;
 /// Per-bucket buffer flushed to its file when full.
 const FLUSH_AT: usize = 256 << 10;
 
@@ -23,16 +23,18 @@ const FLUSH_AT: usize = 256 << 10;
 pub struct Buckets {
     mem: Vec<Vec<u8>>,
     held: usize,
+    spill_at: usize,
     disk: Option<(TempDir, Vec<File>)>,
     tmp_root: PathBuf,
 }
 
 impl Buckets {
-    /// Empty buckets; files (if needed) go under `tmp_root`.
-    pub fn new(tmp_root: &Path) -> Buckets {
+    /// Empty buckets; past `spill_at` bytes they move to files under `tmp_root`.
+    pub fn new(tmp_root: &Path, spill_at: usize) -> Buckets {
         Buckets {
             mem: vec![Vec::new(); BUCKETS],
             held: 0,
+            spill_at,
             disk: None,
             tmp_root: tmp_root.to_path_buf(),
         }
@@ -55,7 +57,7 @@ impl Buckets {
                 }
             }
         }
-        if self.disk.is_none() && self.held > SPILL_AT {
+        if self.disk.is_none() && self.held > self.spill_at {
             self.spill()?;
         }
         Ok(())
