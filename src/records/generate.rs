@@ -184,7 +184,7 @@ pub fn generate(o: &GenerateOptions) -> anyhow::Result<(u64, u32)> {
     let kommuner: Vec<u16> = t.keys().copied().collect();
     let total: i64 = t.values().map(|v| v.iter().sum::<i64>()).sum();
     // Mean period length so that about `periods` periods cover the register's years.
-    let person_days = total as f64 * (1.0 + EXTRA.1 / 3.0) * f64::from(end - start + 1) * 1.78;
+    let person_days = total as f64 * (1.0 + EXTRA.1 / 3.0) * f64::from(end - start + 1) * 1.21;
     let mean_len = (person_days / o.periods.max(1) as f64).clamp(3.0, 3000.0);
     let mut gens: Vec<Gen> = Vec::new();
     let mut next_person = 0u32;

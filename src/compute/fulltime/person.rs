@@ -3,39 +3,125 @@
 //! municipality, group and period with at least one day.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::calendar::Calendar;
 use crate::input::records::{Day, Span, WEIGHT_ONE};
 
-/// Sums per (municipality, group, period): the grad-days (in [`WEIGHT_ONE`] units) and the persons.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+/// The shape of the sums: municipality codes by dense index, groups (with `i-alt`), periods.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dims {
+    /// Dense index of each code 0..1000 (`u16::MAX` = not a municipality).
+    pub index: Arc<Vec<u16>>,
+    /// Codes by dense index.
+    pub codes: Arc<Vec<u16>>,
+    /// Groups including `i-alt`.
+    pub groups: usize,
+    /// Periods.
+    pub periods: usize,
+}
+
+impl Dims {
+    /// The dims of these municipality codes, groups and periods.
+    pub fn new(codes: &[u16], groups: usize, periods: usize) -> Dims {
+        let mut index = vec![u16::MAX; 1000];
+        let mut sorted: Vec<u16> = codes.iter().copied().filter(|&c| c < 1000).collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        for (i, &c) in sorted.iter().enumerate() {
+            index[usize::from(c)] = i as u16;
+        }
+        Dims {
+            index: Arc::new(index),
+            codes: Arc::new(sorted),
+            groups,
+            periods,
+        }
+    }
+
+    fn cells(&self) -> usize {
+        self.codes.len() * self.groups * self.periods
+    }
+}
+
+/// Below this many cells the sums are a dense array (a national count per month: ~30,000),
+/// above it (thousands of ungrouped codes over decades) a hash map.
+const DENSE_MAX: usize = 4 << 20;
+
+/// Sums per (municipality, group, period): the grad-days (in [`WEIGHT_ONE`] units) and the
+/// persons.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sums {
-    /// Key: see [`key`].
-    pub cells: HashMap<u64, (i128, u64), Fx>,
+    dims: Dims,
+    dense: Vec<(i128, u64)>,
+    sparse: HashMap<u64, (i128, u64), Fx>,
 }
 
 impl Sums {
-    /// Adds another set of sums (integers: the order of adding does not matter).
-    pub fn merge(mut self, other: Sums) -> Sums {
-        if self.cells.len() < other.cells.len() {
-            return other.merge(self);
+    /// Zero sums.
+    pub fn new(dims: &Dims) -> Sums {
+        Sums {
+            dims: dims.clone(),
+            dense: Vec::new(),
+            sparse: HashMap::default(),
         }
-        for (k, (n, p)) in other.cells {
-            let e = self.cells.entry(k).or_insert((0, 0));
+    }
+
+    fn slot(&mut self, k: u16, g: u16, p: usize) -> &mut (i128, u64) {
+        let d = &self.dims;
+        if d.cells() <= DENSE_MAX {
+            if self.dense.is_empty() {
+                self.dense = vec![(0, 0); d.cells()];
+            }
+            let ki = usize::from(d.index[usize::from(k) % 1000]);
+            let i = (ki * d.groups + usize::from(g)) * d.periods + p;
+            &mut self.dense[i]
+        } else {
+            self.sparse.entry(key(k, g, p as u32)).or_insert((0, 0))
+        }
+    }
+
+    /// Adds another set of sums (integers: the order of adding does not matter).
+    pub fn merge(mut self, mut other: Sums) -> Sums {
+        if self.dense.len() < other.dense.len() || self.sparse.len() < other.sparse.len() {
+            std::mem::swap(&mut self, &mut other);
+        }
+        for (a, b) in self.dense.iter_mut().zip(&other.dense) {
+            a.0 += b.0;
+            a.1 += b.1;
+        }
+        for (k, (n, p)) in other.sparse {
+            let e = self.sparse.entry(k).or_insert((0, 0));
             e.0 += n;
             e.1 += p;
         }
         self
     }
+
+    /// The cells with at least one person: (municipality, group, period, grad-days, persons).
+    pub fn cells(&self) -> Vec<(u16, u16, u32, i128, u64)> {
+        let d = &self.dims;
+        let mut out = Vec::new();
+        for (i, &(n, p)) in self.dense.iter().enumerate().filter(|(_, c)| c.1 > 0) {
+            let (kg, per) = (i / d.periods, i % d.periods);
+            let (ki, g) = (kg / d.groups, kg % d.groups);
+            out.push((d.codes[ki], g as u16, per as u32, n, p));
+        }
+        for (&k, &(n, p)) in self.sparse.iter().filter(|(_, c)| c.1 > 0) {
+            let (kk, g, per) = unkey(k);
+            out.push((kk, g, per, n, p));
+        }
+        out
+    }
 }
 
 /// The cell key of a municipality, group and period.
-pub fn key(kommune: u16, group: u16, period: u32) -> u64 {
+fn key(kommune: u16, group: u16, period: u32) -> u64 {
     (u64::from(kommune) << 48) | (u64::from(group) << 32) | u64::from(period)
 }
 
 /// The parts of a cell key.
-pub fn unkey(k: u64) -> (u16, u16, u32) {
+fn unkey(k: u64) -> (u16, u16, u32) {
     ((k >> 48) as u16, (k >> 32) as u16, k as u32)
 }
 
@@ -190,7 +276,7 @@ fn add(k: u16, g: u16, a: Day, b: Day, w: i64, cal: &Calendar, sums: &mut Sums, 
             break;
         }
         let days = i128::from(b.min(end) - a.max(start) + 1);
-        let cell = sums.cells.entry(key(k, g, p as u32)).or_insert((0, 0));
+        let cell = sums.slot(k, g, p);
         cell.0 += days * i128::from(w);
         if *last != p as u32 {
             cell.1 += 1;

@@ -40,15 +40,12 @@ impl Buckets {
         }
     }
 
-    /// Routes a batch's periods to their persons' buckets.
-    pub fn add(&mut self, batch: &Batch) -> anyhow::Result<()> {
-        for s in &batch.spans {
-            let person = batch.person(s);
-            let b = (fnv(person) % BUCKETS as u64) as usize;
+    /// Appends a routed batch to the buckets.
+    pub fn add(&mut self, routed: &Routed) -> anyhow::Result<()> {
+        for (b, part) in routed.0.iter().enumerate() {
             let buf = &mut self.mem[b];
-            let before = buf.len();
-            encode(buf, person, s);
-            self.held += buf.len() - before;
+            buf.extend_from_slice(part);
+            self.held += part.len();
             if let Some((_, files)) = &mut self.disk {
                 if buf.len() >= FLUSH_AT {
                     files[b].write_all(buf)?;
@@ -149,7 +146,31 @@ impl Finished {
     }
 }
 
+/// A batch's periods encoded per bucket (done on the reading threads).
+pub struct Routed(Vec<Vec<u8>>);
+
+/// Encodes a batch's periods into their persons' buckets.
+pub fn route(batch: &Batch) -> Routed {
+    let per = batch.arena.len() + batch.spans.len() * (FIXED + 1);
+    let mut parts: Vec<Vec<u8>> = (0..BUCKETS)
+        .map(|_| Vec::with_capacity(per / BUCKETS * 5 / 4 + 64))
+        .collect();
+    for s in &batch.spans {
+        let person = batch.person(s);
+        encode(
+            &mut parts[(fnv(person) % BUCKETS as u64) as usize],
+            person,
+            s,
+        );
+    }
+    Routed(parts)
+}
+
 /// FNV-1a: a fixed hash, so that the buckets (and the order of work) are the same every run.
+pub fn person_hash(b: &[u8]) -> u64 {
+    fnv(b)
+}
+
 fn fnv(b: &[u8]) -> u64 {
     b.iter().fold(0xcbf2_9ce4_8422_2325, |h, &x| {
         (h ^ u64::from(x)).wrapping_mul(0x100_0000_01b3)

@@ -27,12 +27,13 @@ struct Layout {
     timer: Option<usize>,
 }
 
-pub(super) fn read(
+pub(super) fn read<T: Send>(
     r: &Reader,
     path: &Path,
     file: u16,
     progress: &dyn Fn(u64),
-    sink: &mut dyn FnMut(Batch) -> anyhow::Result<()>,
+    map: &(dyn Fn(Batch) -> anyhow::Result<T> + Sync),
+    sink: &mut dyn FnMut(T) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let mut f = std::fs::File::open(path)
         .map_err(|e| input_error(format!("cannot read {}: {e}", path.display())))?;
@@ -76,9 +77,9 @@ pub(super) fn read(
             return Ok(());
         }
         let bytes: u64 = blocks.iter().map(|b| b.1.len() as u64).sum();
-        let parsed: Vec<anyhow::Result<Batch>> = blocks
+        let parsed: Vec<anyhow::Result<T>> = blocks
             .par_iter()
-            .map(|(row, block)| parse_block(r, path, file, &layout, *row, block))
+            .map(|(row, block)| parse_block(r, path, file, &layout, *row, block).and_then(map))
             .collect();
         for b in parsed {
             sink(b?)?;

@@ -14,7 +14,7 @@ mod validate;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
 
 pub use codes::{CodeRule, Codes};
 pub use date::Day;
@@ -132,6 +132,10 @@ pub struct Reader {
     pub open_until: Day,
     codes: Option<Codes>,
     interner: Mutex<Interner>,
+    /// With a codes file: every code's id (or [`IGNORED`]).
+    fixed: HashMap<Vec<u8>, u32>,
+    /// Without one: the codes met so far, read without the interner's lock.
+    seen: RwLock<HashMap<Vec<u8>, u32>>,
 }
 
 #[derive(Default)]
@@ -157,9 +161,16 @@ impl Reader {
             valid_kommune[usize::from(k) % 1000] = true;
         }
         let mut interner = Interner::default();
+        let mut fixed = HashMap::new();
         if let Some(c) = &codes {
             for name in c.code_names() {
-                intern(&mut interner, name.as_bytes());
+                let id = intern(&mut interner, name.as_bytes());
+                let id = if c.rule(name) == Some(&CodeRule::Ignore) {
+                    IGNORED
+                } else {
+                    id
+                };
+                fixed.insert(name.as_bytes().to_vec(), id);
             }
         }
         Reader {
@@ -168,6 +179,8 @@ impl Reader {
             valid_kommune,
             open_until,
             codes,
+            fixed,
+            seen: RwLock::new(HashMap::new()),
             interner: Mutex::new(interner),
         }
     }
@@ -188,30 +201,34 @@ impl Reader {
     /// Id of a benefit code as written in a row; `None` when a codes file does not know it.
     fn code_id(&self, raw: &[u8]) -> Option<u32> {
         let raw = raw.trim_ascii();
-        if let Some(c) = &self.codes {
-            let name = std::str::from_utf8(raw).ok()?;
-            match c.rule(name)? {
-                CodeRule::Ignore => return Some(IGNORED),
-                CodeRule::Groups(_) => {}
-            }
+        if self.codes.is_some() {
+            // A codes file fixes every code up front: a lookup, no lock.
+            return self.fixed.get(raw).copied();
+        }
+        if let Some(&id) = self.seen.read().ok()?.get(raw) {
+            return Some(id);
         }
         let mut i = self.interner.lock().ok()?;
-        Some(intern(&mut i, raw))
+        let id = intern(&mut i, raw);
+        self.seen.write().ok()?.insert(raw.to_vec(), id);
+        Some(id)
     }
 
-    /// Reads every file, handing each batch (in file and row order) to `sink`.
-    pub fn read(
+    /// Reads every file: each batch goes through `map` on the reading threads, and the results
+    /// to `sink` in file and row order.
+    pub fn read<T: Send>(
         &self,
         progress: &dyn Fn(u64),
-        sink: &mut dyn FnMut(Batch) -> anyhow::Result<()>,
+        map: &(dyn Fn(Batch) -> anyhow::Result<T> + Sync),
+        sink: &mut dyn FnMut(T) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
         for (i, path) in self.files.iter().enumerate() {
             let file = u16::try_from(i)
                 .map_err(|_| crate::error::input_error("more than 65,535 input files"))?;
             if is_parquet(path) {
-                parquet::read(self, path, file, progress, sink)?;
+                parquet::read(self, path, file, progress, map, sink)?;
             } else {
-                csv::read(self, path, file, progress, sink)?;
+                csv::read(self, path, file, progress, map, sink)?;
             }
         }
         Ok(())

@@ -54,12 +54,13 @@ impl Col {
     }
 }
 
-pub(super) fn read(
+pub(super) fn read<T: Send>(
     r: &Reader,
     path: &Path,
     file: u16,
     progress: &dyn Fn(u64),
-    sink: &mut dyn FnMut(Batch) -> anyhow::Result<()>,
+    map: &(dyn Fn(Batch) -> anyhow::Result<T> + Sync),
+    sink: &mut dyn FnMut(T) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let bad = |e: parquet::errors::ParquetError| {
         input_error(format!(
@@ -108,10 +109,15 @@ pub(super) fn read(
     let mut g0 = 0;
     while g0 < groups {
         let g1 = (g0 + per_batch).min(groups);
-        let parsed: Vec<anyhow::Result<Batch>> = (g0..g1)
+        let parsed: Vec<anyhow::Result<T>> = (g0..g1)
             .into_par_iter()
             .map(|g| {
-                let rg = reader.get_row_group(g).map_err(bad)?;
+                // Each task its own file handle: handles cloned from one `File` share its offset,
+                // and row groups read at once would read each other's bytes.
+                let own = std::fs::File::open(path)
+                    .map_err(|e| input_error(format!("cannot read {}: {e}", path.display())))?;
+                let own = SerializedFileReader::new(own).map_err(bad)?;
+                let rg = own.get_row_group(g).map_err(bad)?;
                 let mut cols = Vec::with_capacity(7);
                 for i in idx.iter().copied().map(Some).chain([grad, timer]) {
                     cols.push(match i {
@@ -119,7 +125,7 @@ pub(super) fn read(
                         None => Col::Missing,
                     });
                 }
-                rows(r, path, file, rows_before[g], &cols)
+                rows(r, path, file, rows_before[g], &cols).and_then(map)
             })
             .collect();
         for b in parsed {
