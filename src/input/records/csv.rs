@@ -60,7 +60,15 @@ pub(super) fn read<T: Send>(
             fill(&mut f, &mut carry, BLOCK, &mut eof, path)?;
             let cut = if eof { carry.len() } else { safe_cut(&carry) };
             let cut = if cut == 0 && !eof {
-                // No line end in a whole block: read on until there is one.
+                // No line end in a whole block: read on until there is one (within bounds: a
+                // file without line ends must not take all memory).
+                if carry.len() >= 8 * BLOCK {
+                    bail_input!(
+                        "{}: row {next_row}: longer than {} MiB",
+                        path.display(),
+                        8 * BLOCK >> 20
+                    );
+                }
                 let more = carry.len() + BLOCK;
                 fill(&mut f, &mut carry, more, &mut eof, path)?;
                 continue;

@@ -220,6 +220,36 @@ impl Reader {
         &self,
         progress: &dyn Fn(u64),
         map: &(dyn Fn(Batch) -> anyhow::Result<T> + Sync),
+        sink: &mut (dyn FnMut(T) -> anyhow::Result<()> + Send),
+    ) -> anyhow::Result<()> {
+        // The sink (the partition's writes) runs on its own thread, so the next blocks are
+        // parsed while the last ones are written.
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<T>(4);
+            let writer = scope.spawn(move || -> anyhow::Result<()> {
+                for t in rx {
+                    sink(t)?;
+                }
+                Ok(())
+            });
+            let mut send = move |t: T| {
+                tx.send(t)
+                    .map_err(|_| anyhow::anyhow!("the partition writer stopped"))
+            };
+            let read = self.read_files(progress, map, &mut send);
+            drop(send);
+            let written = writer
+                .join()
+                .map_err(|_| anyhow::anyhow!("the partition writer panicked"))?;
+            // The writer's own error explains a failed send: it comes first.
+            written.and(read)
+        })
+    }
+
+    fn read_files<T: Send>(
+        &self,
+        progress: &dyn Fn(u64),
+        map: &(dyn Fn(Batch) -> anyhow::Result<T> + Sync),
         sink: &mut dyn FnMut(T) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
         for (i, path) in self.files.iter().enumerate() {
