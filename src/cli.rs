@@ -69,7 +69,7 @@ pub enum Command {
         action: Option<RecordsAction>,
         /// The counting.
         #[command(flatten)]
-        count: RecordsArgs,
+        count: Box<RecordsArgs>,
     },
     /// Write the built-in templates to a folder, to start a `templates-dir` from.
     InitTemplates {

@@ -38,7 +38,7 @@ fn main() {
             Ok(())
         }
         Command::Records { action, count } => {
-            kommunebench::records::cli(action, count).map(|s| println!("{s}"))
+            kommunebench::records::cli(action, *count).map(|s| println!("{s}"))
         }
         Command::InitTemplates { dir } => kommunebench::templates::init(&dir).map(|n| {
             println!("wrote {n} template files to {}", dir.display());

@@ -42,7 +42,10 @@ pub struct GenerateOptions {
 }
 
 /// The calibrated groups: (id, Y30R21 label, benefit codes and their shares).
-pub const GROUPS: [(&str, &str, &[(&str, f64)]); 3] = [
+/// A calibrated group: id, Y30R21 label, benefit codes with their shares.
+pub type GroupSpec = (&'static str, &'static str, &'static [(&'static str, f64)]);
+
+pub const GROUPS: [GroupSpec; 3] = [
     (
         "a-dagpenge",
         "A-dagpenge mv.",

@@ -101,11 +101,7 @@ impl Buckets {
             None => (None, Vec::new()),
         };
         Ok(Finished {
-            mem: self
-                .mem
-                .into_iter()
-                .map(|m| std::sync::Mutex::new(m))
-                .collect(),
+            mem: self.mem.into_iter().map(std::sync::Mutex::new).collect(),
             files,
             _dir: dir,
         })

@@ -66,7 +66,7 @@ pub(super) fn read<T: Send>(
                     bail_input!(
                         "{}: row {next_row}: longer than {} MiB",
                         path.display(),
-                        8 * BLOCK >> 20
+                        (8 * BLOCK) >> 20
                     );
                 }
                 let more = carry.len() + BLOCK;
