@@ -63,48 +63,9 @@ pub fn emit(opts: &Options, dialect: Dialect) -> anyhow::Result<String> {
         date::format(to)
     )?;
     s.push_str(&d.sources(&opts.files));
-    let q = |c: &str| d.quote(c);
-    let text = |c: &str| {
-        if parquet {
-            format!("CAST({} AS STRING)", q(c)).replace("STRING", d.string())
-        } else {
-            format!("TRIM({})", q(c))
-        }
-    };
-    let date_of = |c: &str| {
-        if parquet {
-            format!("CAST({} AS DATE)", q(c))
-        } else {
-            format!("CAST(NULLIF(TRIM({}), '') AS DATE)", q(c))
-        }
-    };
-    let num_of = |c: &str| {
-        if parquet {
-            format!("CAST({} AS DOUBLE)", q(c))
-        } else {
-            format!("CAST(NULLIF(TRIM({}), '') AS DOUBLE)", q(c))
-        }
-    };
-    let mut weight = Vec::new();
-    if has(&cols.grad) {
-        weight.push(num_of(&cols.grad));
-    }
-    if has(&cols.timer) {
-        weight.push(format!("{} / 37.0", num_of(&cols.timer)));
-    }
-    weight.push("1.0".into());
+    s.push_str(&spans_view(&d, &cols, &has, to));
     let to_lit = d.date(to);
     let from_lit = d.date(from);
-    write!(
-        s,
-        "CREATE OR REPLACE TEMPORARY VIEW kb_spans AS\nSELECT {person} AS person, CAST({kommune} AS INT) AS kommune, {ydelse} AS ydelse,\n  {fra} AS fra, COALESCE({til}, GREATEST({fra}, {to_lit})) AS til,\n  COALESCE({w}) AS w\nFROM kb_records;\n\n",
-        person = text(&cols.person),
-        kommune = if parquet { q(&cols.kommune) } else { format!("TRIM({})", q(&cols.kommune)) },
-        ydelse = text(&cols.ydelse),
-        fra = date_of(&cols.fra),
-        til = date_of(&cols.til),
-        w = weight.join(", "),
-    )?;
     s.push_str(&codes_view(&d, codes.as_ref()));
     s.push_str(&calendar_view(&d, &cal));
     write!(
@@ -145,6 +106,51 @@ ORDER BY s.kommune, s.gruppe, c.periode;
         days = d.days_between("LEAST(s.til, c.til)", "GREATEST(s.fra, c.fra)"),
     )?;
     Ok(s)
+}
+
+/// The input rows typed: person, kommune, ydelse, dates (an open period to `to`), grad.
+fn spans_view(d: &Sql, cols: &Columns, has: &dyn Fn(&str) -> bool, to: date::Day) -> String {
+    let parquet = d.parquet;
+    let q = |c: &str| d.quote(c);
+    let text = |c: &str| {
+        if parquet {
+            format!("CAST({} AS {})", q(c), d.string())
+        } else {
+            format!("TRIM({})", q(c))
+        }
+    };
+    let date_of = |c: &str| {
+        if parquet {
+            format!("CAST({} AS DATE)", q(c))
+        } else {
+            format!("CAST(NULLIF(TRIM({}), '') AS DATE)", q(c))
+        }
+    };
+    let num_of = |c: &str| {
+        if parquet {
+            format!("CAST({} AS DOUBLE)", q(c))
+        } else {
+            format!("CAST(NULLIF(TRIM({}), '') AS DOUBLE)", q(c))
+        }
+    };
+    let mut weight = Vec::new();
+    if has(&cols.grad) {
+        weight.push(num_of(&cols.grad));
+    }
+    if has(&cols.timer) {
+        weight.push(format!("{} / 37.0", num_of(&cols.timer)));
+    }
+    weight.push("1.0".into());
+    let to_lit = d.date(to);
+    format!(
+        "CREATE OR REPLACE TEMPORARY VIEW kb_spans AS\nSELECT {person} AS person, CAST({kommune} AS INT) AS kommune, {ydelse} AS ydelse,\n  {fra} AS fra, COALESCE({til}, GREATEST({fra}, {to_lit})) AS til,\n  COALESCE({w}) AS w\nFROM kb_records;\n\n",
+        person = text(&cols.person),
+        kommune = if parquet { q(&cols.kommune) } else { format!("TRIM({})", q(&cols.kommune)) },
+        ydelse = text(&cols.ydelse),
+        fra = date_of(&cols.fra),
+        til = date_of(&cols.til),
+        w = weight.join(", "),
+    )
 }
 
 struct Sql {

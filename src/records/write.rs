@@ -28,6 +28,20 @@ pub fn format_number(x: f64) -> String {
     s
 }
 
+/// A Parquet column of the given type, logical annotation and repetition.
+pub(super) fn parquet_field(
+    name: &str,
+    ty: Physical,
+    conv: Option<ConvertedType>,
+    rep: Repetition,
+) -> anyhow::Result<Arc<Type>> {
+    let mut b = Type::primitive_type_builder(name, ty).with_repetition(rep);
+    if let Some(c) = conv {
+        b = b.with_converted_type(c);
+    }
+    Ok(Arc::new(b.build()?))
+}
+
 /// Writes the table to `out`.
 pub fn write_table(t: &Table, out: &Path) -> anyhow::Result<()> {
     let tmp = out.with_extension(format!(
@@ -71,15 +85,9 @@ fn csv(t: &Table, path: &Path) -> anyhow::Result<()> {
 }
 
 fn parquet(t: &Table, path: &Path) -> anyhow::Result<()> {
-    let field =
-        |name: &str, ty: Physical, conv: Option<ConvertedType>| -> anyhow::Result<Arc<Type>> {
-            let mut b =
-                Type::primitive_type_builder(name, ty).with_repetition(Repetition::REQUIRED);
-            if let Some(c) = conv {
-                b = b.with_converted_type(c);
-            }
-            Ok(Arc::new(b.build()?))
-        };
+    let field = |name: &str, ty: Physical, conv: Option<ConvertedType>| {
+        parquet_field(name, ty, conv, Repetition::REQUIRED)
+    };
     let schema = Arc::new(
         Type::group_type_builder("fuldtidspersoner")
             .with_fields(vec![

@@ -1,6 +1,6 @@
 //! Benefit periods from a case system or the register (STAR's "ydelsesperiode": person,
 //! municipality, benefit code, first and last day, grad), read as CSV or Parquet into validated
-//! [`Span`]s for the fuldtidspersoner engine ([`crate::compute::fulltime`]).
+//! [`Span`]s for the fuldtidspersoner engine (`compute::fulltime`).
 //!
 //! The person identifier (a CPR number) is kept only as opaque bytes to tell persons apart: no
 //! error message, log line or output ever contains it — errors name the file, the row and the
