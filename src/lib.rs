@@ -53,9 +53,14 @@ pub fn load(config: &Path) -> anyhow::Result<Project> {
     load_config(Config::load(config)?)
 }
 
+/// Loads the data of a checked config: every input read, records inputs counted.
+pub fn load_dataset(cfg: &Config) -> anyhow::Result<Dataset> {
+    input::load(cfg, &|i| records::inputs::count(cfg, i))
+}
+
 /// Loads the data of a checked config and computes the results.
 pub fn load_config(cfg: Config) -> anyhow::Result<Project> {
-    let ds = input::load(&cfg)?;
+    let ds = load_dataset(&cfg)?;
     let res = compute::compute(&cfg, &ds)?;
     let manifest = Manifest::new(&cfg, &ds);
     Ok(Project {

@@ -8,6 +8,10 @@ use crate::keys::Period;
 
 pub(super) fn input(src: &Src, i: usize, inp: &InputConfig) -> anyhow::Result<Input> {
     let key = format!("data.inputs[{}]", i + 1);
+    if inp.format == InputFormat::Records {
+        return records_input(src, &key, inp);
+    }
+    super::records::no_records_keys(src, &key, inp)?;
     let kind = kind(src, &key, inp)?;
     if inp.format == InputFormat::JobindsatsJson && inp.role != InputRole::Benchmark {
         return Err(src.error_at(
@@ -48,6 +52,31 @@ pub(super) fn input(src: &Src, i: usize, inp: &InputConfig) -> anyhow::Result<In
         value: inp.value.clone(),
         unit: inp.unit,
         hours_per_week,
+        periods,
+        at: src.at(inp.path.span()),
+    })
+}
+
+/// A records input: its own keys, the file, the periods it counts.
+fn records_input(src: &Src, key: &str, inp: &InputConfig) -> anyhow::Result<Input> {
+    let kind = super::records::kind(src, key, inp)?;
+    let (file, _, periods, _) = files_and_times(src, key, inp)?;
+    Ok(Input {
+        file: InputFile {
+            written: inp.path.get_ref().clone(),
+            path: file,
+        },
+        kind,
+        role: inp.role,
+        period: None,
+        columns: inp.columns.clone(),
+        variables: None,
+        select: Vec::new(),
+        variable: None,
+        benefit: None,
+        value: None,
+        unit: inp.unit,
+        hours_per_week: 37.0,
         periods,
         at: src.at(inp.path.span()),
     })
@@ -156,6 +185,7 @@ fn kind(src: &Src, key: &str, inp: &InputConfig) -> anyhow::Result<InputKind> {
                 InputKind::Jobindsats
             }
         }
+        InputFormat::Records => return records_input(src, key, inp).map(|i| i.kind),
         InputFormat::Xlsx | InputFormat::JobindsatsJson => {
             if let Some(d) = &inp.delimiter {
                 return Err(src.error_at(

@@ -8,6 +8,7 @@ mod check;
 pub mod continued;
 mod groups;
 mod inputs;
+mod records;
 pub mod raw;
 pub mod status;
 
@@ -90,7 +91,7 @@ pub struct Report {
 }
 
 /// A file named in the config.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputFile {
     /// The path as written in the config (for the manifest).
     pub written: PathBuf,
@@ -128,6 +129,21 @@ pub enum InputKind {
     },
     /// A jobindsats API export of any table (v2 JSON, v3 JSON or CSV, told apart by content).
     Jobindsats,
+    /// Benefit periods per person, counted into fuldtidspersoner.
+    Records(RecordsInput),
+}
+
+/// A records input's own keys, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordsInput {
+    /// The codes file, when given.
+    pub codes: Option<InputFile>,
+    /// The groups taken (empty: every configured group the records count).
+    pub groups: Vec<GroupId>,
+    /// Column names by role (`person`, `kommune`, …), as `role=name` pairs.
+    pub columns: Vec<(String, String)>,
+    /// Cells of fewer persons are not published.
+    pub min_persons: u32,
 }
 
 impl InputKind {
@@ -332,6 +348,10 @@ impl Config {
         let mut out = vec![self.origin.path.clone()];
         out.extend(self.municipalities.iter().map(|m| m.path.clone()));
         out.extend(self.inputs.iter().map(|i| i.file.path.clone()));
+        out.extend(self.inputs.iter().filter_map(|i| match &i.kind {
+            InputKind::Records(r) => r.codes.as_ref().map(|c| c.path.clone()),
+            _ => None,
+        }));
         out.extend(self.templates_dir.iter().cloned());
         out.extend(
             self.derived

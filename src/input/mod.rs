@@ -92,6 +92,11 @@ pub struct Dataset {
     pub inputs: Vec<InputFile>,
     /// Continued mode's trend groups (KOMGRP), when configured: municipality → group.
     pub trend_groups: Option<BTreeMap<Kommunekode, String>>,
+    /// Provenance sentences every page shows (Danish), from inputs that need one: the figures
+    /// counted from case records, and how many cells were not published.
+    pub notes: Vec<provenance::Note>,
+    /// The cells counted from case records: (period, group, municipality) → distinct persons.
+    pub counted_persons: BTreeMap<(Period, GroupId, Kommunekode), u64>,
 }
 
 impl Dataset {
@@ -178,6 +183,9 @@ pub(crate) fn read(
         InputKind::Jobindsats => {
             Read::Observations(jobindsats_table::read(bytes, shown, input, areas)?)
         }
+        InputKind::Records(_) => {
+            bail_input!("{shown}: a records input is counted, not read as a table")
+        }
     })
 }
 
@@ -218,8 +226,22 @@ fn check_klynger(cfg: &Config, municipalities: &[Municipality]) -> anyhow::Resul
     Ok(())
 }
 
-/// Reads every input of the config into a checked dataset. The only file reads of the stage.
-pub fn load(cfg: &Config) -> anyhow::Result<Dataset> {
+/// What one configured input is, read: the file's bytes, or a records input counted.
+#[derive(Debug, Clone)]
+pub enum Loaded {
+    /// A table's bytes, parsed by its format's reader.
+    Bytes(Vec<u8>),
+    /// Benefit periods counted into cells (register scale: never held as bytes).
+    Counted(Box<records::Counted>),
+}
+
+/// How a records input is counted: given by the caller, as the counting engine lives in the
+/// compute stage.
+pub type CountRecords<'a> = &'a dyn Fn(&Input) -> anyhow::Result<records::Counted>;
+
+/// Reads every input of the config into a checked dataset. The only file reads of the stage;
+/// records inputs are counted by `count`.
+pub fn load(cfg: &Config, count: CountRecords) -> anyhow::Result<Dataset> {
     let municipalities = match &cfg.municipalities {
         Some(m) => Some(read_file(&m.path)?),
         None => None,
@@ -227,7 +249,10 @@ pub fn load(cfg: &Config) -> anyhow::Result<Dataset> {
     let inputs = cfg
         .inputs
         .iter()
-        .map(|i| read_file(&i.file.path))
+        .map(|i| match i.kind {
+            InputKind::Records(_) => Ok(Loaded::Counted(Box::new(count(i)?))),
+            _ => read_file(&i.file.path).map(Loaded::Bytes),
+        })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let mut ds = load_from(cfg, municipalities.as_deref(), &inputs)?;
     let mut centroids = BTreeMap::new();
@@ -262,7 +287,7 @@ pub fn load(cfg: &Config) -> anyhow::Result<Dataset> {
 pub fn load_from(
     cfg: &Config,
     municipalities: Option<&[u8]>,
-    inputs: &[Vec<u8>],
+    inputs: &[Loaded],
 ) -> anyhow::Result<Dataset> {
     let mut files = Vec::new();
     let municipalities = match (&cfg.municipalities, municipalities) {
@@ -275,7 +300,16 @@ pub fn load_from(
     check_klynger(cfg, &municipalities)?;
     let areas = Areas::new(&municipalities);
     let mut assembler = assemble::Assembler::new(cfg, municipalities);
-    for (input, bytes) in cfg.inputs.iter().zip(inputs) {
+    for (input, loaded) in cfg.inputs.iter().zip(inputs) {
+        let bytes = match loaded {
+            Loaded::Bytes(b) => b,
+            Loaded::Counted(c) => {
+                files.push(c.file.clone());
+                files.extend(c.codes.clone());
+                assembler.counted(input, c)?;
+                continue;
+            }
+        };
         files.push(InputFile::new(&input.file.written, bytes));
         let shown = input.file.path.display().to_string();
         match read(bytes, &shown, input, &areas)? {

@@ -31,6 +31,35 @@ impl InputFile {
     }
 }
 
+impl InputFile {
+    /// The record of a file too large to hold (a register of benefit periods), hashed as it
+    /// is read in blocks.
+    pub fn streamed(written: &Path, path: &Path) -> anyhow::Result<InputFile> {
+        use std::io::Read;
+        let mut f = std::fs::File::open(path).map_err(|e| {
+            crate::error::input_error(format!("cannot read {}: {e}", path.display()))
+        })?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 1 << 20];
+        let mut bytes = 0usize;
+        loop {
+            let n = f.read(&mut buf).map_err(|e| {
+                crate::error::input_error(format!("cannot read {}: {e}", path.display()))
+            })?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+            bytes += n;
+        }
+        Ok(InputFile {
+            path: written.to_string_lossy().replace('\\', "/"),
+            sha256: hasher.finalize().iter().map(|b| format!("{b:02x}")).collect(),
+            bytes,
+        })
+    }
+}
+
 /// Hex SHA-256 of some bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
@@ -54,6 +83,18 @@ pub struct Manifest {
     pub period: String,
     /// `supplied` or `model`.
     pub mode: String,
+    /// What the inputs' own provenance says on every page (Danish): figures "beregnet fra
+    /// sagsdata" and the cells not published.
+    pub notes: Vec<Note>,
+}
+
+/// A provenance statement an input needs on every page (Danish).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Note {
+    /// For the one-line source ("beregnet fra sagsdata (fil.csv)").
+    pub short: String,
+    /// The full sentence, with what it covers and what is not published.
+    pub text: String,
 }
 
 impl Manifest {
@@ -89,6 +130,7 @@ impl Manifest {
                 Mode::Model => "model".into(),
                 Mode::Continued => "continued".into(),
             },
+            notes: ds.notes.clone(),
         }
     }
 

@@ -3,6 +3,7 @@
 //! `--emit-sql` writes the same definition for DuckDB or Spark SQL.
 
 pub mod generate;
+pub mod inputs;
 pub mod sql;
 mod write;
 

@@ -28,6 +28,8 @@ pub struct Common {
     pub sources: Vec<String>,
     /// "Kilde: …" in one line.
     pub source_line: String,
+    /// The inputs' provenance sentences ("beregnet fra sagsdata", cells not published).
+    pub notes: Vec<String>,
     /// `supplied` or `model`.
     pub mode: String,
     /// The mode in Danish.
@@ -185,6 +187,17 @@ fn caveats(cfg: &Config) -> Vec<String> {
     caveats
 }
 
+/// The inputs' short provenance notes, each once.
+fn short_notes(manifest: &Manifest) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in &manifest.notes {
+        if !out.contains(&n.short) {
+            out.push(n.short.clone());
+        }
+    }
+    out
+}
+
 /// The shared facts of a build.
 pub fn common(cfg: &Config, res: &Results, manifest: &Manifest) -> Common {
     let groups: Vec<GroupInfo> = res.groups.iter().map(|g| group_info(cfg, g)).collect();
@@ -199,8 +212,24 @@ pub fn common(cfg: &Config, res: &Results, manifest: &Manifest) -> Common {
         period_short: res.current.short(),
         comparison_words: res.comparison.as_ref().map(|p| p.describe()),
         period_end: res.current.end_words(),
-        sources: cfg.report.sources.clone(),
-        source_line: format!("Kilde: {}", cfg.report.sources.join("; ")),
+        sources: cfg
+            .report
+            .sources
+            .iter()
+            .cloned()
+            .chain(manifest.notes.iter().map(|n| n.text.clone()))
+            .collect(),
+        source_line: format!(
+            "Kilde: {}",
+            cfg.report
+                .sources
+                .iter()
+                .chain(short_notes(manifest).iter())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        notes: manifest.notes.iter().map(|n| n.text.clone()).collect(),
         mode: manifest.mode.clone(),
         mode_text: match cfg.expected.mode {
             Mode::Supplied => "Forventede tal fra Beskæftigelsesministeriet (jobindsats.dk)".into(),

@@ -31,7 +31,7 @@ fn config(dir: &Path, period: &str, inputs: &str) -> anyhow::Result<Config> {
 }
 
 fn load(dir: &Path, period: &str, inputs: &str) -> anyhow::Result<Dataset> {
-    kommunebench::input::load(&config(dir, period, inputs)?)
+    kommunebench::load_dataset(&config(dir, period, inputs)?)
 }
 
 fn auk01_input(path: &str) -> String {
@@ -348,7 +348,7 @@ fn jobindsats_v2_v3_and_csv() {
             path.display().to_string()
         );
         let cfg = config(dir.path(), "2022Q1", &input).unwrap();
-        let ds = kommunebench::input::load(&cfg).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let ds = kommunebench::load_dataset(&cfg).unwrap_or_else(|e| panic!("{name}: {e}"));
         // København: months 1000, 1010, 1020 → the quarter's mean 1010.
         assert_eq!(actual(&ds, "2022Q1", 101), 1010.0, "{name}");
         assert_eq!(actual(&ds, "2022Q1", 183), 110.0, "{name}");

@@ -15,11 +15,12 @@ pub enum Per {
     Year,
 }
 
-/// The periods counted.
+/// The periods counted: in time order, not overlapping; contiguous when made from `--per`,
+/// with gaps allowed when made from a config's periods ([`Calendar::of_spans`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Calendar {
-    /// First day of each period, then the day after the last period.
-    starts: Vec<Day>,
+    /// First and last day of each period.
+    bounds: Vec<(Day, Day)>,
     /// Labels, one per period.
     pub labels: Vec<String>,
 }
@@ -49,9 +50,10 @@ impl Calendar {
         }
         let (mut y, mut m) = (y, m);
         let mut cal = Calendar {
-            starts: vec![from],
+            bounds: Vec::new(),
             labels: Vec::new(),
         };
+        let mut start = from;
         loop {
             cal.labels.push(match per {
                 Per::Month => format!("{y}M{m:02}"),
@@ -64,7 +66,8 @@ impl Calendar {
                 y += 1;
             }
             let next = date::from_civil(y, m, 1);
-            cal.starts.push(next);
+            cal.bounds.push((start, next - 1));
+            start = next;
             if next > to {
                 if next - 1 != to {
                     bail_input!(
@@ -91,29 +94,43 @@ impl Calendar {
         self.labels.is_empty()
     }
 
+    /// Periods given by label, first and last day: sorted by first day, none overlapping the
+    /// next (gaps allowed). `None` when they are empty, unsorted or overlap.
+    pub fn of_spans(spans: Vec<(String, Day, Day)>) -> Option<Calendar> {
+        let ok = !spans.is_empty()
+            && spans.iter().all(|s| s.1 <= s.2)
+            && spans.windows(2).all(|w| w[0].2 < w[1].1);
+        ok.then(|| Calendar {
+            bounds: spans.iter().map(|s| (s.1, s.2)).collect(),
+            labels: spans.into_iter().map(|s| s.0).collect(),
+        })
+    }
+
     /// The first day counted.
     pub fn from(&self) -> Day {
-        self.starts[0]
+        self.bounds[0].0
     }
 
     /// The last day counted.
     pub fn to(&self) -> Day {
-        self.starts[self.starts.len() - 1] - 1
+        self.bounds[self.bounds.len() - 1].1
     }
 
     /// First and last day of period `p`.
     pub fn bounds(&self, p: usize) -> (Day, Day) {
-        (self.starts[p], self.starts[p + 1] - 1)
+        self.bounds[p]
     }
 
     /// Calendar days of period `p`.
     pub fn days(&self, p: usize) -> i64 {
-        i64::from(self.starts[p + 1] - self.starts[p])
+        let (a, b) = self.bounds[p];
+        i64::from(b - a + 1)
     }
 
-    /// The period holding `day` (which must lie in the calendar).
+    /// The first period ending on or after `day` (the one holding it, unless `day` falls in a
+    /// gap); `day` must not be after [`Calendar::to`].
     pub fn index(&self, day: Day) -> usize {
-        self.starts.partition_point(|&s| s <= day) - 1
+        self.bounds.partition_point(|&(_, end)| end < day)
     }
 }
 

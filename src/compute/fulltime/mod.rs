@@ -21,7 +21,7 @@ use person::{Overlap, Scratch, Sums};
 use crate::input::records::{date, Batch, CodeRule, Reader, WEIGHT_ONE};
 
 /// The group that counts each person-day once across all groups.
-pub const I_ALT: &str = "i-alt";
+pub const I_ALT: &str = crate::input::records::I_ALT_GROUP;
 
 /// One output cell.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,7 +76,6 @@ pub fn count(
     let finished = buckets.finish()?;
     let names = reader.code_names();
     let (groups, code_groups) = grouping(reader, &names)?;
-    let ialt = groups.len() as u16;
     let kommuner: Vec<u16> = (0..1000u16)
         .filter(|&k| reader.valid_kommune[usize::from(k)])
         .collect();
@@ -87,7 +86,7 @@ pub fn count(
             || (Sums::new(&dims), None::<Overlap>, Scratch::default()),
             |(mut sums, mut worst, mut scratch), i| -> anyhow::Result<_> {
                 let batch = finished.take(i)?;
-                if let Err(o) = bucket(batch, &code_groups, ialt, cal, &mut sums, &mut scratch) {
+                if let Err(o) = bucket(batch, &code_groups, cal, &mut sums, &mut scratch) {
                     worst = Some(worst.map_or(o, |w: Overlap| w.min(o)));
                 }
                 Ok((sums, worst, scratch))
@@ -124,13 +123,21 @@ pub fn count(
     ))
 }
 
-/// The groups in output order and, per code id, the group ids it counts in.
+/// The groups in output order and, per code id, the group ids it counts in — `i-alt` (the id
+/// after the last group) among them where the code counts in the total.
 fn grouping(reader: &Reader, names: &[String]) -> anyhow::Result<(Vec<String>, Vec<Vec<u16>>)> {
     if let Some(codes) = reader.codes() {
+        let ialt = codes.groups.len() as u16;
         let per_code = names
             .iter()
             .map(|n| match codes.rule(n) {
-                Some(CodeRule::Groups(gs)) => gs.iter().map(|&g| g as u16).collect(),
+                Some(CodeRule::Groups(gs)) => {
+                    let mut ids: Vec<u16> = gs.iter().map(|&g| g as u16).collect();
+                    if codes.in_total(gs) {
+                        ids.push(ialt);
+                    }
+                    ids
+                }
                 _ => Vec::new(),
             })
             .collect();
@@ -141,9 +148,10 @@ fn grouping(reader: &Reader, names: &[String]) -> anyhow::Result<(Vec<String>, V
             "more than 65,534 distinct benefit codes: give a codes file (--codes) that groups them"
         );
     }
+    let ialt = names.len() as u16;
     Ok((
         names.to_vec(),
-        (0..names.len()).map(|c| vec![c as u16]).collect(),
+        (0..names.len()).map(|c| vec![c as u16, ialt]).collect(),
     ))
 }
 
@@ -151,7 +159,6 @@ fn grouping(reader: &Reader, names: &[String]) -> anyhow::Result<(Vec<String>, V
 fn bucket(
     batch: Batch,
     groups: &[Vec<u16>],
-    ialt: u16,
     cal: &Calendar,
     sums: &mut Sums,
     scratch: &mut Scratch,
@@ -184,7 +191,7 @@ fn bucket(
         while j < spans.len() && same(&keyed[j], &keyed[i]) {
             j += 1;
         }
-        if let Err(o) = person::count(&spans[i..j], groups, ialt, cal, sums, scratch) {
+        if let Err(o) = person::count(&spans[i..j], groups, cal, sums, scratch) {
             worst = Some(worst.map_or(o, |w| w.min(o)));
         }
         i = j;

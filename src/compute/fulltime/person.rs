@@ -173,11 +173,10 @@ pub struct Scratch {
 }
 
 /// Counts one person. `spans` are all of the person's periods, sorted by code and first day;
-/// `groups[code]` lists the groups a code counts in; `ialt` is the group id of `i-alt`.
+/// `groups[code]` lists the groups a code counts in, `i-alt` among them.
 pub fn count(
     spans: &[Span],
     groups: &[Vec<u16>],
-    ialt: u16,
     cal: &Calendar,
     sums: &mut Sums,
     s: &mut Scratch,
@@ -199,8 +198,6 @@ pub fn count(
         for &g in &groups[sp.code as usize] {
             s.entries.push((sp.kommune, g, sp.fra, sp.til, sp.weight));
         }
-        s.entries
-            .push((sp.kommune, ialt, sp.fra, sp.til, sp.weight));
     }
     s.entries.sort_unstable();
     let mut i = 0;

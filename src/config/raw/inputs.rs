@@ -24,6 +24,10 @@ pub enum InputFormat {
     Long,
     /// A jobindsats API export of any table: v2 JSON, v3 JSON or the API's CSV.
     Jobindsats,
+    /// Benefit periods per person (a case system's or the register's, CSV or Parquet),
+    /// counted into fuldtidspersoner per municipality, group and period ("beregnet fra
+    /// sagsdata").
+    Records,
 }
 
 impl InputFormat {
@@ -36,6 +40,7 @@ impl InputFormat {
             InputFormat::Statbank => "statbank",
             InputFormat::Long => "long",
             InputFormat::Jobindsats => "jobindsats",
+            InputFormat::Records => "records",
         }
     }
 }
@@ -154,6 +159,22 @@ pub struct InputConfig {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub periods: Vec<Spanned<String>>,
+    /// Records only: the codes file mapping benefit codes to groups (`ydelse;gruppe;kilde`),
+    /// relative to the config file. Without it each code is its own group.
+    #[serde(default)]
+    #[schemars(with = "Option<PathBuf>")]
+    pub codes: Option<Spanned<PathBuf>>,
+    /// Records only: the `[[groups]]` taken from the records. Default: every configured group
+    /// the records count.
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// Records only: the input's column names by role (`person`, `kommune`, `ydelse`, `fra`,
+    /// `til`, `grad`, `timer`), when not the roles' own names.
+    #[serde(default)]
+    pub record_columns: BTreeMap<String, String>,
+    /// Records only: a cell counted from fewer persons than this is not published (default 5).
+    #[serde(default)]
+    pub min_persons: Option<u32>,
 }
 
 /// `[[data.derived]]`: a rammevilkår variable computed from others, per municipality and year:
@@ -201,7 +222,7 @@ fn one() -> f64 {
 
 /// Column mapping for CSV and XLSX inputs: the header text of each column.
 /// Only the key columns and the figures present need to be named.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct ColumnMap {
     /// Municipality code column (3 digits). One of `kommunekode` or `kommune` is required.

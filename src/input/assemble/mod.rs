@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 mod benchmark;
+mod casedata;
 mod values;
 
 use benchmark::BenefitRow;

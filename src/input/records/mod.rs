@@ -289,3 +289,34 @@ pub fn total_size(files: &[PathBuf]) -> u64 {
         .map(|m| m.len())
         .sum()
 }
+
+/// The group that counts each person-day once across the groups of the total.
+pub const I_ALT_GROUP: &str = "i-alt";
+
+/// A records input of the config, counted (by `crate::records::inputs`) for the assembly.
+#[derive(Debug, Clone)]
+pub struct Counted {
+    /// The records file as read, hashed for the manifest.
+    pub file: crate::input::InputFile,
+    /// The codes file, when given.
+    pub codes: Option<crate::input::InputFile>,
+    /// Every cell with at least one person.
+    pub cells: Vec<CountedCell>,
+    /// Benefit periods read.
+    pub periods_read: u64,
+}
+
+/// One counted cell: full-time persons of a municipality, group and period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountedCell {
+    /// Municipality code.
+    pub kommune: u16,
+    /// The records' group (`i-alt` across the config's total).
+    pub gruppe: String,
+    /// The period.
+    pub periode: crate::keys::Period,
+    /// Full-time persons, unrounded.
+    pub fuldtidspersoner: f64,
+    /// Distinct persons with at least one day.
+    pub personer: u64,
+}

@@ -1,0 +1,212 @@
+//! A records input's counted cells into the dataset: each group the config knows (`i-alt` as
+//! the config's total), cells of fewer persons than the threshold left out — with a second cell
+//! where one left-out member could be told from its total — and the provenance sentence every
+//! page shows.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::super::agree::Rounding;
+use super::super::records::{Counted, CountedCell};
+use super::super::{Figures, Record, RowPeriod};
+use super::Assembler;
+use crate::config::{Group, Input, InputKind, InputRole};
+use crate::keys::{GroupId, Kommunekode, Period};
+
+impl Assembler<'_> {
+    /// Adds a records input's cells as actual figures of their groups.
+    pub(in crate::input) fn counted(&mut self, input: &Input, c: &Counted) -> anyhow::Result<()> {
+        let InputKind::Records(spec) = &input.kind else {
+            return Ok(());
+        };
+        let shown = input.file.path.display().to_string();
+        let cfg = self.cfg;
+        let key = |what: &str| format!("data.inputs (records {shown}).{what}");
+        for g in &spec.groups {
+            if cfg.any_group(g).is_none() {
+                return Err(cfg.error_at(
+                    &input.at,
+                    format!("{}: {g:?} is not a configured group", key("groups")),
+                ));
+            }
+        }
+        let total = cfg.groups.iter().find(|g| g.is_total());
+        let group_of = |gruppe: &str| -> Option<&Group> {
+            if gruppe == crate::input::records::I_ALT_GROUP {
+                return total;
+            }
+            cfg.all_groups()
+                .find(|g| g.id.as_str() == gruppe || g.matches(gruppe))
+        };
+        let mut taken: BTreeMap<(Period, GroupId, Kommunekode), &CountedCell> = BTreeMap::new();
+        for cell in &c.cells {
+            let Some(g) = group_of(&cell.gruppe) else {
+                continue;
+            };
+            if !spec.groups.is_empty() && !spec.groups.contains(&g.id) {
+                continue;
+            }
+            taken.insert(
+                (cell.periode.clone(), g.id.clone(), Kommunekode(cell.kommune)),
+                cell,
+            );
+        }
+        if let Some(g) = spec.groups.iter().find(|g| !taken.keys().any(|k| &k.1 == *g)) {
+            return Err(cfg.error_at(
+                &input.at,
+                format!(
+                    "{}: the records count no one in group {g:?} (is it in the codes file?)",
+                    key("groups")
+                ),
+            ));
+        }
+        let hidden = suppressed(&taken, total, spec.min_persons);
+        let mut groups_used: Vec<GroupId> = Vec::new();
+        let mut kommuner: BTreeSet<Kommunekode> = BTreeSet::new();
+        for (k, cell) in &taken {
+            if hidden.contains(k) {
+                continue;
+            }
+            let rec = Record {
+                at: format!(
+                    "{shown} (counted: kommune {}, group {}, period {})",
+                    k.2.get(),
+                    k.1,
+                    k.0
+                ),
+                kommunekode: Some(format!("{:03}", k.2.get())),
+                period: Some(RowPeriod::Checked(k.0.clone())),
+                group: Some(k.1.as_str().to_string()),
+                figures: Figures {
+                    actual: Some(cell.fuldtidspersoner),
+                    ..Figures::default()
+                },
+                ..Record::default()
+            };
+            self.apply(InputRole::Benchmark, rec, &Rounding::default())?;
+            self.ds.counted_persons.insert(k.clone(), cell.personer);
+            if !groups_used.contains(&k.1) {
+                groups_used.push(k.1.clone());
+            }
+            kommuner.insert(k.2);
+        }
+        let note = note(self, input, c, &groups_used, &kommuner, hidden.len(), spec.min_persons);
+        self.ds.notes.push(note);
+        Ok(())
+    }
+}
+
+/// The cells not published: fewer persons than `min`, and — where a total is published with
+/// exactly one member left out — the member of fewest persons besides, so the left-out one
+/// cannot be told from the total less the others.
+fn suppressed(
+    taken: &BTreeMap<(Period, GroupId, Kommunekode), &CountedCell>,
+    total: Option<&Group>,
+    min: u32,
+) -> BTreeSet<(Period, GroupId, Kommunekode)> {
+    let mut hidden: BTreeSet<_> = taken
+        .iter()
+        .filter(|(_, c)| c.personer < u64::from(min))
+        .map(|(k, _)| k.clone())
+        .collect();
+    let Some(total) = total else {
+        return hidden;
+    };
+    let areas: BTreeSet<(Period, Kommunekode)> =
+        taken.keys().map(|k| (k.0.clone(), k.2)).collect();
+    for (p, code) in areas {
+        let tk = (p.clone(), total.id.clone(), code);
+        if !taken.contains_key(&tk) || hidden.contains(&tk) {
+            continue;
+        }
+        let members: Vec<(Period, GroupId, Kommunekode)> = total
+            .total_of
+            .iter()
+            .map(|m| (p.clone(), m.clone(), code))
+            .filter(|k| taken.contains_key(k))
+            .collect();
+        if members.iter().filter(|k| hidden.contains(*k)).count() != 1 {
+            continue;
+        }
+        if let Some(second) = members
+            .iter()
+            .filter(|k| !hidden.contains(*k))
+            .min_by_key(|k| (taken[*k].personer, (*k).clone()))
+        {
+            hidden.insert(second.clone());
+        }
+    }
+    hidden
+}
+
+/// "Faktiske tal … beregnet fra sagsdata (…)", with the cells not published.
+fn note(
+    a: &Assembler<'_>,
+    input: &Input,
+    c: &Counted,
+    groups: &[GroupId],
+    kommuner: &BTreeSet<Kommunekode>,
+    hidden: usize,
+    min: u32,
+) -> crate::input::provenance::Note {
+    let labels: Vec<String> = a
+        .cfg
+        .all_groups()
+        .filter(|g| groups.contains(&g.id))
+        .map(|g| g.label.clone())
+        .collect();
+    let file = input
+        .file
+        .written
+        .file_name()
+        .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
+    let areas = if kommuner.len() <= 3 {
+        kommuner
+            .iter()
+            .map(|k| a.ds.name(*k).to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    } else {
+        format!("{} kommuner", kommuner.len())
+    };
+    let n = thousands(c.periods_read);
+    let mut s = format!(
+        "Faktiske tal for {} i {areas} er beregnet fra sagsdata ({file}, {n} ydelsesperioder)",
+        danish_list(&labels),
+    );
+    if hidden > 0 {
+        s.push_str(&format!(
+            "; {hidden} {} med færre end {min} personer vises ikke",
+            if hidden == 1 { "celle" } else { "celler" }
+        ));
+    } else {
+        s.push_str(&format!(
+            "; alle celler bygger på mindst {min} personer"
+        ));
+    }
+    crate::input::provenance::Note {
+        short: format!("beregnet fra sagsdata ({file})"),
+        text: s,
+    }
+}
+
+/// "a", "a og b", "a, b og c".
+fn danish_list(items: &[String]) -> String {
+    match items {
+        [] => "ingen grupper".to_string(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} og {last}", rest.join(", ")),
+    }
+}
+
+/// `1234567` → `1.234.567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(ch);
+    }
+    out
+}

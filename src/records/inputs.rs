@@ -1,0 +1,173 @@
+//! A config's `format = "records"` input counted: the periods the report needs (or those
+//! listed), each a span of days — rolling years overlap, so they are counted in layers of
+//! periods that do not — with the config's total as `i-alt` (each person-day once across the
+//! total's groups only) and the file hashed for the manifest.
+
+use crate::compute::fulltime::{self, Calendar, Table};
+use crate::config::{Config, Input, InputKind, RecordsInput};
+use crate::input::records::{date, Codes, Columns, Counted, CountedCell, Reader, I_ALT_GROUP};
+use crate::input::InputFile;
+use crate::keys::Period;
+
+/// Counts one records input of `cfg`.
+pub fn count(cfg: &Config, input: &Input) -> anyhow::Result<Counted> {
+    let InputKind::Records(spec) = &input.kind else {
+        crate::bail_input!("{}: not a records input", input.file.path.display());
+    };
+    let periods = periods(cfg, input);
+    let columns = columns(spec)?;
+    let (codes, codes_file) = codes(cfg, spec)?;
+    let kommuner = kommuner(cfg)?;
+    let path = input.file.path.clone();
+    let mut cells = Vec::new();
+    let mut periods_read = 0;
+    let mut total_codes_ok = true;
+    for layer in layers(&periods) {
+        let cal = Calendar::of_spans(layer).ok_or_else(|| {
+            anyhow::anyhow!("internal: a layer of periods overlaps (this is a bug)")
+        })?;
+        let reader = Reader::new(
+            vec![path.clone()],
+            columns.clone(),
+            &kommuner,
+            codes.clone(),
+            cal.to(),
+        );
+        let table = fulltime::count(&reader, &cal, &std::env::temp_dir(), None, &|_| {})?;
+        periods_read = table.periods_read;
+        // Without a codes file the records' own `i-alt` spans every code; it is the config's
+        // total only when every code is one of the total's groups.
+        if codes.is_none() {
+            total_codes_ok &= every_code_in_total(cfg, &table);
+        }
+        for c in table.cells {
+            if c.gruppe == I_ALT_GROUP && !total_codes_ok {
+                continue;
+            }
+            let periode: Period = c.periode.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+            cells.push(CountedCell {
+                kommune: c.kommune,
+                gruppe: c.gruppe,
+                periode,
+                fuldtidspersoner: c.fuldtidspersoner,
+                personer: c.personer,
+            });
+        }
+    }
+    Ok(Counted {
+        file: InputFile::streamed(&input.file.written, &path)?,
+        codes: codes_file,
+        cells,
+        periods_read,
+    })
+}
+
+/// The periods counted: those the input lists, else the report's, its comparison period and
+/// the status report's.
+fn periods(cfg: &Config, input: &Input) -> Vec<Period> {
+    let mut p: Vec<Period> = if input.periods.is_empty() {
+        let mut p = vec![cfg.report.period.clone(), cfg.comparison_period()];
+        if let Some(s) = &cfg.status {
+            p.extend(s.periods.iter().cloned());
+        }
+        p
+    } else {
+        input.periods.clone()
+    };
+    p.sort();
+    p.dedup();
+    p
+}
+
+/// The periods as (label, first day, last day), in layers of periods that do not overlap:
+/// each period goes to the first layer whose last period ends before it starts.
+fn layers(periods: &[Period]) -> Vec<Vec<(String, date::Day, date::Day)>> {
+    let mut spans: Vec<(String, date::Day, date::Day)> = periods
+        .iter()
+        .map(|p| {
+            let months = p.months();
+            let (y0, m0) = months[0];
+            let (y1, m1) = months[months.len() - 1];
+            let last = date::month_days(y1, u32::from(m1));
+            (
+                p.label().to_string(),
+                date::from_civil(y0, u32::from(m0), 1),
+                date::from_civil(y1, u32::from(m1), last),
+            )
+        })
+        .collect();
+    spans.sort_by(|a, b| (a.1, a.2, &a.0).cmp(&(b.1, b.2, &b.0)));
+    let mut layers: Vec<Vec<(String, date::Day, date::Day)>> = Vec::new();
+    for s in spans {
+        match layers.iter_mut().find(|l| l.last().is_some_and(|x| x.2 < s.1)) {
+            Some(l) => l.push(s),
+            None => layers.push(vec![s]),
+        }
+    }
+    layers
+}
+
+fn columns(spec: &RecordsInput) -> anyhow::Result<Columns> {
+    let mapping: Vec<String> = spec
+        .columns
+        .iter()
+        .map(|(role, name)| format!("{role}={name}"))
+        .collect();
+    Columns::default().with_mapping(&mapping.join(","))
+}
+
+/// The codes file, with `i-alt` across the config's total's groups only.
+fn codes(cfg: &Config, spec: &RecordsInput) -> anyhow::Result<(Option<Codes>, Option<InputFile>)> {
+    let Some(file) = &spec.codes else {
+        return Ok((None, None));
+    };
+    let bytes = crate::error::read_file(&file.path)?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| {
+        crate::error::input_error(format!("{}: not valid UTF-8", file.path.display()))
+    })?;
+    let shown = file.path.display().to_string();
+    let mut codes = Codes::parse(text.trim_start_matches('\u{feff}'), &shown)?;
+    if let Some(total) = cfg.groups.iter().find(|g| g.is_total()) {
+        let takes_total = spec.groups.is_empty() || spec.groups.contains(&total.id);
+        let members: Vec<&str> = total.total_of.iter().map(|m| m.as_str()).collect();
+        codes = match codes.clone().with_total(&members) {
+            Ok(c) => c,
+            Err(missing) if takes_total => crate::bail_input!(
+                "{shown}: no code counts in group {missing:?}, one of the groups of the total {:?}; the records' {:?} would leave it out (map its codes, or list the groups taken in `groups`)",
+                total.id.as_str(),
+                total.id.as_str()
+            ),
+            Err(_) => codes,
+        };
+    }
+    Ok((
+        Some(codes),
+        Some(crate::input::InputFile::new(&file.written, &bytes)),
+    ))
+}
+
+/// Whether every code of a count without a codes file is a group of the config's total.
+fn every_code_in_total(cfg: &Config, table: &Table) -> bool {
+    let Some(total) = cfg.groups.iter().find(|g| g.is_total()) else {
+        return false;
+    };
+    table
+        .groups
+        .iter()
+        .filter(|g| g.as_str() != I_ALT_GROUP)
+        .all(|g| total.total_of.iter().any(|m| m.as_str() == g))
+}
+
+/// The municipality codes rows are checked against.
+fn kommuner(cfg: &Config) -> anyhow::Result<Vec<u16>> {
+    let list = match &cfg.municipalities {
+        Some(m) => {
+            let bytes = crate::error::read_file(&m.path)?;
+            let text = String::from_utf8_lossy(&bytes);
+            crate::input::parse_municipalities(&text, &m.path.display().to_string())?
+        }
+        None => crate::input::builtin_municipalities(),
+    };
+    Ok(list.iter().map(|m| m.code.0).collect())
+}
+
