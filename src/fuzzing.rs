@@ -75,7 +75,9 @@ fn fixture(reader: Reader) -> &'static Config {
 /// A reader, the assembly and the compute stage on arbitrary bytes.
 pub fn input(reader: Reader, data: &[u8]) {
     let cfg = fixture(reader);
-    if let Ok(ds) = crate::input::load_from(cfg, None, &[crate::input::Loaded::Bytes(data.to_vec())]) {
+    if let Ok(ds) =
+        crate::input::load_from(cfg, None, &[crate::input::Loaded::Bytes(data.to_vec())])
+    {
         let _ = crate::compute::compute(cfg, &ds);
     }
 }

@@ -8,8 +8,8 @@ mod check;
 pub mod continued;
 mod groups;
 mod inputs;
-mod records;
 pub mod raw;
+mod records;
 pub mod status;
 
 use std::collections::BTreeMap;

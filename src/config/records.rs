@@ -24,10 +24,7 @@ pub(super) fn kind(src: &Src, key: &str, inp: &InputConfig) -> anyhow::Result<In
         ("decimal", inp.decimal.is_some()),
         ("sheet", inp.sheet.is_some()),
         ("period", inp.period.is_some()),
-        (
-            "columns",
-            inp.columns != super::raw::ColumnMap::default(),
-        ),
+        ("columns", inp.columns != super::raw::ColumnMap::default()),
         ("variables", inp.variables.is_some()),
         ("select", !inp.select.is_empty()),
         ("variable", inp.variable.is_some()),

@@ -54,7 +54,11 @@ impl InputFile {
         }
         Ok(InputFile {
             path: written.to_string_lossy().replace('\\', "/"),
-            sha256: hasher.finalize().iter().map(|b| format!("{b:02x}")).collect(),
+            sha256: hasher
+                .finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
             bytes,
         })
     }

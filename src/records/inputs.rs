@@ -99,7 +99,10 @@ fn layers(periods: &[Period]) -> Vec<Vec<(String, date::Day, date::Day)>> {
     spans.sort_by(|a, b| (a.1, a.2, &a.0).cmp(&(b.1, b.2, &b.0)));
     let mut layers: Vec<Vec<(String, date::Day, date::Day)>> = Vec::new();
     for s in spans {
-        match layers.iter_mut().find(|l| l.last().is_some_and(|x| x.2 < s.1)) {
+        match layers
+            .iter_mut()
+            .find(|l| l.last().is_some_and(|x| x.2 < s.1))
+        {
             Some(l) => l.push(s),
             None => layers.push(vec![s]),
         }
@@ -170,4 +173,3 @@ fn kommuner(cfg: &Config) -> anyhow::Result<Vec<u16>> {
     };
     Ok(list.iter().map(|m| m.code.0).collect())
 }
-

@@ -17,6 +17,7 @@ mod pdf;
 mod pdftext;
 mod ranks_oracle;
 mod records;
+mod records_input;
 mod robust;
 mod schema;
 mod serve;

@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 
 use super::common::{Project, CONFIG};
 
-struct Server {
+pub(super) struct Server {
     child: Child,
-    addr: String,
+    pub(super) addr: String,
 }
 
 impl Drop for Server {
@@ -21,14 +21,13 @@ impl Drop for Server {
 }
 
 fn start(p: &Project) -> Server {
+    start_config(&p.config())
+}
+
+/// `serve` on a config, on a free port.
+pub(super) fn start_config(config: &std::path::Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kommunebench"))
-        .args([
-            "serve",
-            "--config",
-            p.config().to_str().unwrap(),
-            "--port",
-            "0",
-        ])
+        .args(["serve", "--config", config.to_str().unwrap(), "--port", "0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -47,7 +46,7 @@ fn start(p: &Project) -> Server {
 }
 
 /// GET a path: (status, body).
-fn get(addr: &str, path: &str) -> (u16, String) {
+pub(super) fn get(addr: &str, path: &str) -> (u16, String) {
     let Ok(mut s) = TcpStream::connect(addr) else {
         return (0, String::new());
     };
@@ -81,7 +80,7 @@ fn page_title(html: &str) -> String {
 }
 
 /// Polls `path` until `ok` holds; returns the body and the time it took.
-fn wait_for(
+pub(super) fn wait_for(
     addr: &str,
     path: &str,
     within: Duration,

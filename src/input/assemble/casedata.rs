@@ -20,12 +20,20 @@ impl Assembler<'_> {
         };
         let shown = input.file.path.display().to_string();
         let cfg = self.cfg;
-        let key = |what: &str| format!("data.inputs (records {shown}).{what}");
+        let n = cfg
+            .inputs
+            .iter()
+            .position(|i| std::ptr::eq(i, input))
+            .map_or(0, |i| i + 1);
+        let key = |what: &str| format!("data.inputs[{n}].{what}");
         for g in &spec.groups {
             if cfg.any_group(g).is_none() {
                 return Err(cfg.error_at(
                     &input.at,
-                    format!("{}: {g:?} is not a configured group", key("groups")),
+                    format!(
+                        "{}: \"{g}\" is not a configured group (the ids of [[groups]])",
+                        key("groups")
+                    ),
                 ));
             }
         }
@@ -46,15 +54,23 @@ impl Assembler<'_> {
                 continue;
             }
             taken.insert(
-                (cell.periode.clone(), g.id.clone(), Kommunekode(cell.kommune)),
+                (
+                    cell.periode.clone(),
+                    g.id.clone(),
+                    Kommunekode(cell.kommune),
+                ),
                 cell,
             );
         }
-        if let Some(g) = spec.groups.iter().find(|g| !taken.keys().any(|k| &k.1 == *g)) {
+        if let Some(g) = spec
+            .groups
+            .iter()
+            .find(|g| !taken.keys().any(|k| &k.1 == *g))
+        {
             return Err(cfg.error_at(
                 &input.at,
                 format!(
-                    "{}: the records count no one in group {g:?} (is it in the codes file?)",
+                    "{}: the records count no one in group \"{g}\" in the periods counted (is it in the codes file?)",
                     key("groups")
                 ),
             ));
@@ -89,7 +105,15 @@ impl Assembler<'_> {
             }
             kommuner.insert(k.2);
         }
-        let note = note(self, input, c, &groups_used, &kommuner, hidden.len(), spec.min_persons);
+        let note = note(
+            self,
+            input,
+            c,
+            &groups_used,
+            &kommuner,
+            hidden.len(),
+            spec.min_persons,
+        );
         self.ds.notes.push(note);
         Ok(())
     }
@@ -111,8 +135,7 @@ fn suppressed(
     let Some(total) = total else {
         return hidden;
     };
-    let areas: BTreeSet<(Period, Kommunekode)> =
-        taken.keys().map(|k| (k.0.clone(), k.2)).collect();
+    let areas: BTreeSet<(Period, Kommunekode)> = taken.keys().map(|k| (k.0.clone(), k.2)).collect();
     for (p, code) in areas {
         let tk = (p.clone(), total.id.clone(), code);
         if !taken.contains_key(&tk) || hidden.contains(&tk) {
@@ -179,9 +202,7 @@ fn note(
             if hidden == 1 { "celle" } else { "celler" }
         ));
     } else {
-        s.push_str(&format!(
-            "; alle celler bygger på mindst {min} personer"
-        ));
+        s.push_str(&format!("; alle celler bygger på mindst {min} personer"));
     }
     crate::input::provenance::Note {
         short: format!("beregnet fra sagsdata ({file})"),
@@ -203,10 +224,56 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(ch);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(persons: u64) -> CountedCell {
+        CountedCell {
+            kommune: 183,
+            gruppe: String::new(),
+            periode: "2022QMAT04".parse().unwrap(),
+            fuldtidspersoner: persons as f64 / 2.0,
+            personer: persons,
+        }
+    }
+
+    #[test]
+    fn a_total_never_gives_a_left_out_member_away() {
+        let total = Group {
+            id: GroupId::new("i-alt"),
+            label: "I alt".into(),
+            source_labels: Vec::new(),
+            benefits: Vec::new(),
+            total_of: ["a", "b", "c"].map(GroupId::new).to_vec(),
+            part_of: None,
+        };
+        let p: Period = "2022QMAT04".parse().unwrap();
+        let k = |g: &str| (p.clone(), GroupId::new(g), Kommunekode(183));
+        let cells = [cell(40), cell(3), cell(9), cell(20)];
+        let taken: BTreeMap<_, &CountedCell> = [
+            (k("i-alt"), &cells[0]),
+            (k("a"), &cells[1]),
+            (k("b"), &cells[2]),
+            (k("c"), &cells[3]),
+        ]
+        .into_iter()
+        .collect();
+        // `a` (3 persons) is below 5; `b`, the smallest other member, goes with it.
+        let hidden = suppressed(&taken, Some(&total), 5);
+        assert_eq!(hidden, [k("a"), k("b")].into_iter().collect());
+        // Two below the threshold: nothing more to hide.
+        let hidden = suppressed(&taken, Some(&total), 10);
+        assert_eq!(hidden, [k("a"), k("b")].into_iter().collect());
+        // None below it: nothing hidden.
+        assert!(suppressed(&taken, Some(&total), 3).is_empty());
+    }
 }
