@@ -1,9 +1,9 @@
 //! A config's `format = "records"` input counted: the periods the report needs (or those
 //! listed), each a span of days — rolling years overlap, so they are counted in layers of
-//! periods that do not — with the config's total as `i-alt` (each person-day once across the
-//! total's groups only) and the file hashed for the manifest.
+//! periods that do not — and the file hashed for the manifest. The records' own `i-alt` is
+//! left out: a config's total is the sum of its groups, as the ministry's is.
 
-use crate::compute::fulltime::{self, Calendar, Table};
+use crate::compute::fulltime::{self, Calendar};
 use crate::config::{Config, Input, InputKind, RecordsInput};
 use crate::input::records::{date, Codes, Columns, Counted, CountedCell, Reader, I_ALT_GROUP};
 use crate::input::InputFile;
@@ -16,12 +16,11 @@ pub fn count(cfg: &Config, input: &Input) -> anyhow::Result<Counted> {
     };
     let periods = periods(cfg, input);
     let columns = columns(spec)?;
-    let (codes, codes_file) = codes(cfg, spec)?;
+    let (codes, codes_file) = codes(spec)?;
     let kommuner = kommuner(cfg)?;
     let path = input.file.path.clone();
     let mut cells = Vec::new();
     let mut periods_read = 0;
-    let mut total_codes_ok = true;
     for layer in layers(&periods) {
         let cal = Calendar::of_spans(layer).ok_or_else(|| {
             anyhow::anyhow!("internal: a layer of periods overlaps (this is a bug)")
@@ -35,15 +34,7 @@ pub fn count(cfg: &Config, input: &Input) -> anyhow::Result<Counted> {
         );
         let table = fulltime::count(&reader, &cal, &std::env::temp_dir(), None, &|_| {})?;
         periods_read = table.periods_read;
-        // Without a codes file the records' own `i-alt` spans every code; it is the config's
-        // total only when every code is one of the total's groups.
-        if codes.is_none() {
-            total_codes_ok &= every_code_in_total(cfg, &table);
-        }
-        for c in table.cells {
-            if c.gruppe == I_ALT_GROUP && !total_codes_ok {
-                continue;
-            }
+        for c in table.cells.into_iter().filter(|c| c.gruppe != I_ALT_GROUP) {
             let periode: Period = c.periode.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
             cells.push(CountedCell {
                 kommune: c.kommune,
@@ -119,8 +110,8 @@ fn columns(spec: &RecordsInput) -> anyhow::Result<Columns> {
     Columns::default().with_mapping(&mapping.join(","))
 }
 
-/// The codes file, with `i-alt` across the config's total's groups only.
-fn codes(cfg: &Config, spec: &RecordsInput) -> anyhow::Result<(Option<Codes>, Option<InputFile>)> {
+/// The codes file, when given, and its provenance.
+fn codes(spec: &RecordsInput) -> anyhow::Result<(Option<Codes>, Option<InputFile>)> {
     let Some(file) = &spec.codes else {
         return Ok((None, None));
     };
@@ -129,36 +120,8 @@ fn codes(cfg: &Config, spec: &RecordsInput) -> anyhow::Result<(Option<Codes>, Op
         crate::error::input_error(format!("{}: not valid UTF-8", file.path.display()))
     })?;
     let shown = file.path.display().to_string();
-    let mut codes = Codes::parse(text.trim_start_matches('\u{feff}'), &shown)?;
-    if let Some(total) = cfg.groups.iter().find(|g| g.is_total()) {
-        let takes_total = spec.groups.is_empty() || spec.groups.contains(&total.id);
-        let members: Vec<&str> = total.total_of.iter().map(|m| m.as_str()).collect();
-        codes = match codes.clone().with_total(&members) {
-            Ok(c) => c,
-            Err(missing) if takes_total => crate::bail_input!(
-                "{shown}: no code counts in group {missing:?}, one of the groups of the total {:?}; the records' {:?} would leave it out (map its codes, or list the groups taken in `groups`)",
-                total.id.as_str(),
-                total.id.as_str()
-            ),
-            Err(_) => codes,
-        };
-    }
-    Ok((
-        Some(codes),
-        Some(crate::input::InputFile::new(&file.written, &bytes)),
-    ))
-}
-
-/// Whether every code of a count without a codes file is a group of the config's total.
-fn every_code_in_total(cfg: &Config, table: &Table) -> bool {
-    let Some(total) = cfg.groups.iter().find(|g| g.is_total()) else {
-        return false;
-    };
-    table
-        .groups
-        .iter()
-        .filter(|g| g.as_str() != I_ALT_GROUP)
-        .all(|g| total.total_of.iter().any(|m| m.as_str() == g))
+    let codes = Codes::parse(text.trim_start_matches('\u{feff}'), &shown)?;
+    Ok((Some(codes), Some(InputFile::new(&file.written, &bytes))))
 }
 
 /// The municipality codes rows are checked against.

@@ -124,7 +124,7 @@ pub fn count(
 }
 
 /// The groups in output order and, per code id, the group ids it counts in — `i-alt` (the id
-/// after the last group) among them where the code counts in the total.
+/// after the last group) among them for every counted code.
 fn grouping(reader: &Reader, names: &[String]) -> anyhow::Result<(Vec<String>, Vec<Vec<u16>>)> {
     if let Some(codes) = reader.codes() {
         let ialt = codes.groups.len() as u16;
@@ -133,7 +133,7 @@ fn grouping(reader: &Reader, names: &[String]) -> anyhow::Result<(Vec<String>, V
             .map(|n| match codes.rule(n) {
                 Some(CodeRule::Groups(gs)) => {
                     let mut ids: Vec<u16> = gs.iter().map(|&g| g as u16).collect();
-                    if codes.in_total(gs) {
+                    if !ids.is_empty() {
                         ids.push(ialt);
                     }
                     ids

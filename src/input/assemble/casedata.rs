@@ -1,7 +1,7 @@
-//! A records input's counted cells into the dataset: each group the config knows (`i-alt` as
-//! the config's total), cells of fewer persons than the threshold left out — with a second cell
-//! where one left-out member could be told from its total — and the provenance sentence every
-//! page shows.
+//! A records input's counted cells into the dataset: each group the config knows (a total is
+//! the sum of its groups, as for every input), cells of fewer persons than the threshold left
+//! out — with a second cell where one left-out group could be told from its total less the
+//! others — and the provenance sentence every page shows.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -27,22 +27,19 @@ impl Assembler<'_> {
             .map_or(0, |i| i + 1);
         let key = |what: &str| format!("data.inputs[{n}].{what}");
         for g in &spec.groups {
-            if cfg.any_group(g).is_none() {
-                return Err(cfg.error_at(
-                    &input.at,
-                    format!(
-                        "{}: \"{g}\" is not a configured group (the ids of [[groups]])",
-                        key("groups")
-                    ),
-                ));
-            }
+            let why = match cfg.any_group(g) {
+                None => "is not a configured group (the ids of [[groups]])",
+                Some(t) if t.is_total() => {
+                    "is a total, the sum of its groups: list the groups (their sum is formed from them)"
+                }
+                Some(_) => continue,
+            };
+            return Err(cfg.error_at(&input.at, format!("{}: \"{g}\" {why}", key("groups"))));
         }
         let total = cfg.groups.iter().find(|g| g.is_total());
         let group_of = |gruppe: &str| -> Option<&Group> {
-            if gruppe == crate::input::records::I_ALT_GROUP {
-                return total;
-            }
             cfg.all_groups()
+                .filter(|g| !g.is_total())
                 .find(|g| g.id.as_str() == gruppe || g.matches(gruppe))
         };
         let mut taken: BTreeMap<(Period, GroupId, Kommunekode), &CountedCell> = BTreeMap::new();
@@ -119,9 +116,9 @@ impl Assembler<'_> {
     }
 }
 
-/// The cells not published: fewer persons than `min`, and — where a total is published with
-/// exactly one member left out — the member of fewest persons besides, so the left-out one
-/// cannot be told from the total less the others.
+/// The cells not published: fewer persons than `min`, and — where exactly one of a total's
+/// groups is left out — the group of fewest persons besides, so the left-out one cannot be told
+/// from the total (the ministry's, say) less the others.
 fn suppressed(
     taken: &BTreeMap<(Period, GroupId, Kommunekode), &CountedCell>,
     total: Option<&Group>,
@@ -137,10 +134,6 @@ fn suppressed(
     };
     let areas: BTreeSet<(Period, Kommunekode)> = taken.keys().map(|k| (k.0.clone(), k.2)).collect();
     for (p, code) in areas {
-        let tk = (p.clone(), total.id.clone(), code);
-        if !taken.contains_key(&tk) || hidden.contains(&tk) {
-            continue;
-        }
         let members: Vec<(Period, GroupId, Kommunekode)> = total
             .total_of
             .iter()
@@ -258,12 +251,11 @@ mod tests {
         };
         let p: Period = "2022QMAT04".parse().unwrap();
         let k = |g: &str| (p.clone(), GroupId::new(g), Kommunekode(183));
-        let cells = [cell(40), cell(3), cell(9), cell(20)];
+        let cells = [cell(3), cell(9), cell(20)];
         let taken: BTreeMap<_, &CountedCell> = [
-            (k("i-alt"), &cells[0]),
-            (k("a"), &cells[1]),
-            (k("b"), &cells[2]),
-            (k("c"), &cells[3]),
+            (k("a"), &cells[0]),
+            (k("b"), &cells[1]),
+            (k("c"), &cells[2]),
         ]
         .into_iter()
         .collect();

@@ -26,8 +26,6 @@ pub struct Codes {
     pub groups: Vec<String>,
     rules: BTreeMap<String, CodeRule>,
     order: Vec<String>,
-    /// The groups whose codes count in `i-alt` (indexes into `groups`); `None`: all of them.
-    total: Option<Vec<usize>>,
 }
 
 impl Codes {
@@ -60,7 +58,6 @@ impl Codes {
             groups: Vec::new(),
             rules: BTreeMap::new(),
             order: Vec::new(),
-            total: None,
         };
         for (i, line) in lines {
             if line.trim().is_empty() || line.trim_start().starts_with('#') {
@@ -131,28 +128,6 @@ impl Codes {
     /// The codes in file order.
     pub fn code_names(&self) -> impl Iterator<Item = &str> {
         self.order.iter().map(String::as_str)
-    }
-
-    /// Counts in `i-alt` only the codes of these groups (a config's total, `total-of`), not
-    /// every group of the file; `Err` names a member the file has no code for.
-    pub fn with_total(mut self, members: &[&str]) -> Result<Codes, String> {
-        let mut total = Vec::new();
-        for m in members {
-            match self.groups.iter().position(|g| g == m) {
-                Some(i) => total.push(i),
-                None => return Err((*m).to_string()),
-            }
-        }
-        self.total = Some(total);
-        Ok(self)
-    }
-
-    /// Whether a code in these groups counts in `i-alt`.
-    pub fn in_total(&self, groups: &[usize]) -> bool {
-        match &self.total {
-            None => !groups.is_empty(),
-            Some(t) => groups.iter().any(|g| t.contains(g)),
-        }
     }
 }
 
