@@ -29,6 +29,7 @@ use crate::bail_input;
 use crate::config::{Config, Input, InputKind};
 use crate::error::input_error;
 use crate::keys::{GroupId, Kommunekode, Period};
+use self::records::Counted;
 
 pub use municipalities::{builtin_municipalities, parse_municipalities, Municipality};
 pub use number::parse_number;
@@ -232,12 +233,12 @@ pub enum Loaded {
     /// A table's bytes, parsed by its format's reader.
     Bytes(Vec<u8>),
     /// Benefit periods counted into cells (register scale: never held as bytes).
-    Counted(Box<records::Counted>),
+    Counted(Box<Counted>),
 }
 
 /// How a records input is counted: given by the caller, as the counting engine lives in the
 /// compute stage.
-pub type CountRecords<'a> = &'a dyn Fn(&Input) -> anyhow::Result<records::Counted>;
+pub type CountRecords<'a> = &'a dyn Fn(&Input) -> anyhow::Result<Counted>;
 
 /// Reads every input of the config into a checked dataset. The only file reads of the stage;
 /// records inputs are counted by `count`.

@@ -14,11 +14,17 @@ pub fn count(cfg: &Config, input: &Input) -> anyhow::Result<Counted> {
     let InputKind::Records(spec) = &input.kind else {
         crate::bail_input!("{}: not a records input", input.file.path.display());
     };
+    let path = input.file.path.clone();
+    if let Some(d) = super::counted::first_line(&path)
+        .as_deref()
+        .and_then(super::counted::header_delimiter)
+    {
+        return counted_table(input, spec, d, &periods(cfg, input));
+    }
     let periods = periods(cfg, input);
     let columns = columns(spec)?;
     let (codes, codes_file) = codes(spec)?;
     let kommuner = kommuner(cfg)?;
-    let path = input.file.path.clone();
     let mut cells = Vec::new();
     let mut periods_read = 0;
     for layer in layers(&periods) {
@@ -49,7 +55,45 @@ pub fn count(cfg: &Config, input: &Input) -> anyhow::Result<Counted> {
         file: InputFile::streamed(&input.file.written, &path)?,
         codes: codes_file,
         cells,
-        periods_read,
+        periods_read: Some(periods_read),
+    })
+}
+
+/// A counted table (what `records` or its SQL wrote), read as it is: its groups, periods and
+/// persons, so the threshold applies as to a count made here. A period of the table that spans
+/// the same months as one the report uses takes that one's label (`2022` is `2022QMAT04`); the
+/// others are kept as written unless the input lists its periods.
+fn counted_table(
+    input: &Input,
+    spec: &RecordsInput,
+    delimiter: char,
+    wanted: &[Period],
+) -> anyhow::Result<Counted> {
+    let path = &input.file.path;
+    let shown = path.display().to_string();
+    if spec.codes.is_some() || !spec.columns.is_empty() {
+        crate::bail_input!(
+            "{shown}: a counted table (kommune, gruppe, periode, fuldtidspersoner, personer) is read as it is: `codes` and `record-columns` are for benefit periods"
+        );
+    }
+    let bytes = crate::error::read_file(path)?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| crate::error::input_error(format!("{shown}: not valid UTF-8")))?;
+    let mut cells = super::counted::parse(text, &shown, delimiter)?;
+    cells.retain(|c| c.gruppe != I_ALT_GROUP);
+    for c in &mut cells {
+        if let Some(w) = wanted.iter().find(|w| w.months() == c.periode.months()) {
+            c.periode = w.clone();
+        }
+    }
+    if !input.periods.is_empty() {
+        cells.retain(|c| input.periods.contains(&c.periode));
+    }
+    Ok(Counted {
+        file: InputFile::new(&input.file.written, &bytes),
+        codes: None,
+        cells,
+        periods_read: None,
     })
 }
 

@@ -2,6 +2,7 @@
 //! register's), written as CSV or Parquet; `records generate` writes a synthetic register; and
 //! `--emit-sql` writes the same definition for DuckDB or Spark SQL.
 
+mod counted;
 pub mod generate;
 pub mod inputs;
 pub mod sql;

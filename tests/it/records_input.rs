@@ -300,3 +300,64 @@ fn serve_never_serves_the_records() {
     assert_eq!(status, 200);
     assert_eq!(id_like(&page), None);
 }
+
+#[test]
+fn a_table_counted_elsewhere_feeds_the_build_as_the_records_do() {
+    // What `records` (or its SQL on a cluster) writes, read back: the same figures as counting
+    // the periods in the build, the threshold applied to its `personer`.
+    let dir = tempfile::tempdir().unwrap();
+    let counted = dir.path().join("counted.csv");
+    let o = run(&[
+        "records",
+        RECORDS,
+        "--codes",
+        "config/records/ydelsesgrupper.csv",
+        "--per",
+        "year",
+        "--from",
+        "2021-01-01",
+        "--to",
+        "2022-12-31",
+        "--out",
+        counted.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let direct = example_config(dir.path(), |t| t);
+    let via_table = dir.path().join("counted.toml");
+    let text = std::fs::read_to_string(&direct).unwrap();
+    let records = format!(
+        "path = \"{}/../{RECORDS}\"",
+        repo().join("config").display()
+    );
+    let text = text
+        .replace(&records, &format!("path = \"{}\"", counted.display()))
+        .lines()
+        .filter(|l| !l.starts_with("codes = "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&via_table, text).unwrap();
+    let mut status = Vec::new();
+    for (name, config) in [("direct", &direct), ("table", &via_table)] {
+        let out = dir.path().join(name);
+        let o = run(&[
+            "build",
+            "--config",
+            config.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--format",
+            "html",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let page = squash(&std::fs::read_to_string(out.join("status/183.html")).unwrap());
+        let tables = page
+            .split("<table")
+            .skip(1)
+            .map(|t| t.split("</table>").next().unwrap_or("").to_string())
+            .collect::<Vec<_>>();
+        assert!(page.contains("beregnet fra sagsdata"), "{name}");
+        status.push((tables, std::fs::read(out.join("data/results.csv")).unwrap()));
+    }
+    assert_eq!(status[0].0, status[1].0, "the status tables differ");
+    assert!(status[0].1 == status[1].1, "data/results.csv differs");
+}

@@ -184,9 +184,14 @@ fn note(
     } else {
         format!("{} kommuner", kommuner.len())
     };
-    let n = thousands(c.periods_read);
+    let what = match c.periods_read {
+        Some(n) => format!("{file}, {} ydelsesperioder", thousands(n)),
+        None => {
+            format!("{file}, optalt fra ydelsesperioder med kommunebench records eller dens SQL")
+        }
+    };
     let mut s = format!(
-        "Faktiske tal for {} i {areas} er beregnet fra sagsdata ({file}, {n} ydelsesperioder)",
+        "Faktiske tal for {} i {areas} er beregnet fra sagsdata ({what})",
         danish_list(&labels),
     );
     if hidden > 0 {

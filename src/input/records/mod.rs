@@ -293,7 +293,7 @@ pub fn total_size(files: &[PathBuf]) -> u64 {
 /// The group that counts each person-day once across the groups of the total.
 pub const I_ALT_GROUP: &str = "i-alt";
 
-/// A records input of the config, counted (by `crate::records::inputs`) for the assembly.
+/// A records input of the config, counted (by the records stage) for the assembly.
 #[derive(Debug, Clone)]
 pub struct Counted {
     /// The records file as read, hashed for the manifest.
@@ -302,8 +302,8 @@ pub struct Counted {
     pub codes: Option<crate::input::InputFile>,
     /// Every cell with at least one person.
     pub cells: Vec<CountedCell>,
-    /// Benefit periods read.
-    pub periods_read: u64,
+    /// Benefit periods read; `None` for a table counted elsewhere (`records` or its SQL).
+    pub periods_read: Option<u64>,
 }
 
 /// One counted cell: full-time persons of a municipality, group and period.
