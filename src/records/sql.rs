@@ -318,7 +318,11 @@ fn columns_of(path: &Path) -> anyhow::Result<Vec<String>> {
     let f = std::fs::File::open(path)
         .map_err(|e| crate::error::input_error(format!("cannot read {}: {e}", path.display())))?;
     let mut line = String::new();
-    std::io::BufRead::read_line(&mut std::io::BufReader::new(f).take_limit(), &mut line)?;
+    // The header only: at most 1 MiB read, so a file without line ends is not read whole.
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(std::io::Read::take(f, 1 << 20)),
+        &mut line,
+    )?;
     let line = line.trim_start_matches('\u{feff}').trim_end();
     let delim = [';', ',', '\t']
         .into_iter()
@@ -329,10 +333,3 @@ fn columns_of(path: &Path) -> anyhow::Result<Vec<String>> {
         .map(|s| s.trim().trim_matches('"').to_string())
         .collect())
 }
-
-trait TakeLimit: std::io::Read + Sized {
-    fn take_limit(self) -> std::io::BufReader<std::io::Take<Self>> {
-        std::io::BufReader::new(self.take(1 << 20))
-    }
-}
-impl<R: std::io::Read> TakeLimit for R {}
