@@ -159,6 +159,15 @@ pub fn check(config: &Path) -> anyhow::Result<String> {
             }
         }
     }
+    if !p.dataset.counted_persons.is_empty() {
+        s.push_str(&format!(
+            "counted from case records: {} cells published (as the pages say it):\n",
+            p.dataset.counted_persons.len()
+        ));
+        for n in &p.manifest.notes {
+            s.push_str(&format!("  {}\n", n.text));
+        }
+    }
     s.push_str(&format!("input hash: {}", p.manifest.input_hash));
     Ok(s)
 }
