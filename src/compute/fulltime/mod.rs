@@ -10,6 +10,7 @@
 pub mod calendar;
 pub mod person;
 mod spill;
+mod stream;
 
 use std::path::Path;
 
@@ -52,9 +53,43 @@ pub struct Table {
     pub spilled: bool,
 }
 
-/// Reads every file of `reader` and counts; the partition moves to `tmp` past `spill_at` bytes
-/// (default 192 MiB).
+/// Reads every file of `reader` and counts. With a codes file, an input grouped by person is
+/// counted while it is read ([`stream`]); otherwise (or when it turns out not to be grouped)
+/// the periods are partitioned by person, in memory up to `spill_at` bytes (default 192 MiB),
+/// then in `tmp`. A `spill_at` given forces the partition (the tests' way to reach the disk).
 pub fn count(
+    reader: &Reader,
+    cal: &Calendar,
+    tmp: &Path,
+    spill_at: Option<usize>,
+    progress: &dyn Fn(u64),
+) -> anyhow::Result<Table> {
+    if spill_at.is_none() && reader.codes().is_some() {
+        let names = reader.code_names();
+        let (groups, code_groups) = grouping(reader, &names)?;
+        let dims = dims(reader, groups.len(), cal);
+        if let Some((sums, overlap, read)) =
+            stream::count(reader, cal, &dims, &code_groups, progress)?
+        {
+            if let Some(o) = overlap {
+                return Err(overlap_error(reader, &names, o));
+            }
+            return Ok(table(sums, &groups, false, cal, read, false));
+        }
+    }
+    partitioned(reader, cal, tmp, spill_at, progress)
+}
+
+/// The sums' shape: the valid municipality codes, the groups and `i-alt`, the periods.
+fn dims(reader: &Reader, groups: usize, cal: &Calendar) -> person::Dims {
+    let kommuner: Vec<u16> = (0..1000u16)
+        .filter(|&k| reader.valid_kommune[usize::from(k)])
+        .collect();
+    person::Dims::new(&kommuner, groups + 1, cal.len())
+}
+
+/// The count through the partition by person: any input order.
+fn partitioned(
     reader: &Reader,
     cal: &Calendar,
     tmp: &Path,
@@ -76,10 +111,7 @@ pub fn count(
     let finished = buckets.finish()?;
     let names = reader.code_names();
     let (groups, code_groups) = grouping(reader, &names)?;
-    let kommuner: Vec<u16> = (0..1000u16)
-        .filter(|&k| reader.valid_kommune[usize::from(k)])
-        .collect();
-    let dims = person::Dims::new(&kommuner, groups.len() + 1, cal.len());
+    let dims = dims(reader, groups.len(), cal);
     let folded = (0..spill::BUCKETS)
         .into_par_iter()
         .try_fold(
