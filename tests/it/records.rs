@@ -293,6 +293,19 @@ fn a_codes_file_refuses_unknown_codes_and_ignores_those_it_says() {
     assert_eq!(m.len(), 2, "{m:?}");
     close(get(&m, "101", "kontanthjaelp", "2024M01").0, 1.0);
     close(get(&m, "101", "i-alt", "2024M01").0, 1.0);
+    // Overlapping periods with a codes file: grouped by person (counted while read) and not
+    // (the partition) name the same rows.
+    let ok = "0303903333,101,kh,2024-01-01,2024-01-31,\n";
+    refused(
+        &format!("{HEADER}{ok}0101901111,101,kh,2024-01-01,2024-02-10,\n0101901111,147,kh,2024-02-01,2024-03-01,\n0404904444,101,kh,2024-01-01,2024-01-31,\n"),
+        &["--codes", c],
+        &["row 3", "row 4", "overlap", "\"kh\""],
+    );
+    refused(
+        &format!("{HEADER}0101901111,101,kh,2024-01-01,2024-02-10,\n{ok}0101901111,147,kh,2024-02-01,2024-03-01,\n"),
+        &["--codes", c],
+        &["row 2", "row 4", "overlap", "\"kh\""],
+    );
 }
 
 fn kb(args: &[&str]) {
@@ -413,6 +426,39 @@ fn the_synthetic_register_reproduces_y30r21_and_any_order_format_or_partition_gi
         a,
         std::fs::read(p("c.csv")).unwrap(),
         "the partition on disk changes the result"
+    );
+    // Each file grouped by person, but every person in both files: the grouped count sees it
+    // (the same hashes twice) and falls back to the partition, giving the same bytes.
+    let text = std::fs::read_to_string(p("grouped.csv")).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let (mut even, mut odd) = (format!("{header}\n"), format!("{header}\n"));
+    for (i, l) in lines.enumerate() {
+        let half = if i % 2 == 0 { &mut even } else { &mut odd };
+        half.push_str(l);
+        half.push('\n');
+    }
+    std::fs::write(p("even.csv"), even).unwrap();
+    std::fs::write(p("odd.csv"), odd).unwrap();
+    kb(&[
+        "records",
+        &p("even.csv"),
+        &p("odd.csv"),
+        "--codes",
+        codes,
+        "--per",
+        "year",
+        "--from",
+        "2022-01-01",
+        "--to",
+        "2022-12-31",
+        "--out",
+        &p("d.csv"),
+    ]);
+    assert_eq!(
+        a,
+        std::fs::read(p("d.csv")).unwrap(),
+        "a register split over two files, each grouped, differs"
     );
     // The temporary partition (it holds person identifiers) is gone.
     let left: Vec<_> = std::fs::read_dir(dir.path())
