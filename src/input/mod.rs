@@ -25,11 +25,11 @@ mod xlsx;
 
 use std::collections::BTreeMap;
 
+use self::records::Counted;
 use crate::bail_input;
 use crate::config::{Config, Input, InputKind};
 use crate::error::input_error;
 use crate::keys::{GroupId, Kommunekode, Period};
-use self::records::Counted;
 
 pub use municipalities::{builtin_municipalities, parse_municipalities, Municipality};
 pub use number::parse_number;
