@@ -38,7 +38,11 @@ pub fn count(cfg: &Config, input: &Input) -> anyhow::Result<Counted> {
             codes.clone(),
             cal.to(),
         );
-        let table = fulltime::count(&reader, &cal, &std::env::temp_dir(), None, &|_| {})?;
+        // A register-scale input reads for a while: the bar (only on a terminal, over 64 MiB).
+        let bar = super::progress_bar(true, crate::input::records::total_size(&reader.files));
+        let table = fulltime::count(&reader, &cal, &std::env::temp_dir(), None, &|n| bar.inc(n));
+        bar.finish_and_clear();
+        let table = table?;
         periods_read = table.periods_read;
         for c in table.cells.into_iter().filter(|c| c.gruppe != I_ALT_GROUP) {
             let periode: Period = c.periode.parse().map_err(|e| anyhow::anyhow!("{e}"))?;

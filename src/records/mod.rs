@@ -99,7 +99,8 @@ pub fn run(opts: &Options, out: &Path) -> anyhow::Result<String> {
     ))
 }
 
-fn progress_bar(wanted: bool, total: u64) -> indicatif::ProgressBar {
+/// A bar on stderr for inputs over 64 MiB, when stderr is a terminal and it is wanted.
+pub(crate) fn progress_bar(wanted: bool, total: u64) -> indicatif::ProgressBar {
     if !wanted || total < (64 << 20) || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
