@@ -75,6 +75,8 @@ pub struct StatusView {
     pub comparison_head: String,
     pub rows: Vec<StatusRow>,
     pub targets: Vec<TargetView>,
+    /// Why a share table holds "–", when one does (an area's share needs every member's figure).
+    pub missing_note: Option<String>,
 }
 
 /// The comparison group in words, for one municipality.
@@ -125,7 +127,7 @@ pub fn status_view(
     let name = ds.name(c).to_string();
     let first = &status.periods[0];
     let last = &status.periods[status.periods.len() - 1];
-    let rows = status
+    let rows: Vec<StatusRow> = status
         .groups
         .iter()
         .map(|g| {
@@ -187,7 +189,21 @@ pub fn status_view(
             }
         })
         .collect();
+    let dash = rows.iter().any(|r| {
+        r.shares.iter().any(|sh| {
+            [&sh.own, &sh.comparison, &sh.country]
+                .iter()
+                .any(|x| *x == "–")
+        })
+    });
+    let missing_note = dash.then(|| {
+        format!(
+            "– betyder, at tallet mangler: en andel for {} eller hele landet beregnes kun, når alle dens kommuner har tal (en gruppe, der kun tælles fra kommunens egne sagsdata, har det ikke).",
+            comparison_head.to_lowercase()
+        )
+    });
     Some(StatusView {
+        missing_note,
         title: status.title.clone(),
         periods: status.periods.iter().map(|p| p.short()).collect(),
         span_words: format!("fra {} til {}", first.short(), last.short()),

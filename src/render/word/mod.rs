@@ -316,6 +316,7 @@ pub fn status_report(v: &MunicipalityView, s: &StatusView) -> Vec<Block> {
         })
         .collect();
     b.push(Block::Table(head, rows));
+    b.extend(s.missing_note.iter().map(|n| Block::Para(n.clone())));
     b.extend(s.rows.iter().map(|r| Block::Para(r.sentence.clone())));
     if !s.targets.is_empty() {
         b.push(Block::Heading(2, "Opfølgning på mål".into()));
