@@ -8,11 +8,15 @@ use crate::keys::Period;
 
 pub(super) fn input(src: &Src, i: usize, inp: &InputConfig) -> anyhow::Result<Input> {
     let key = format!("data.inputs[{}]", i + 1);
-    if inp.format == InputFormat::Records {
-        return records_input(src, &key, inp);
-    }
-    super::records::no_records_keys(src, &key, inp)?;
-    let kind = kind(src, &key, inp)?;
+    // A records input refuses every table key, so the shared checks below have nothing to
+    // check there and its `Input` is built as any other's.
+    let records = inp.format == InputFormat::Records;
+    let kind = if records {
+        super::records::kind(src, &key, inp)?
+    } else {
+        super::records::no_records_keys(src, &key, inp)?;
+        kind(src, &key, inp)?
+    };
     if inp.format == InputFormat::JobindsatsJson && inp.role != InputRole::Benchmark {
         return Err(src.error_at(
             inp.path.span(),
@@ -20,8 +24,11 @@ pub(super) fn input(src: &Src, i: usize, inp: &InputConfig) -> anyhow::Result<In
         ));
     }
     let dimensional = kind.is_dimensional();
-    dimensional_keys(src, &key, inp, dimensional)?;
+    if !records {
+        dimensional_keys(src, &key, inp, dimensional)?;
+    }
     if inp.format != InputFormat::JobindsatsJson
+        && !records
         && !dimensional
         && inp.columns.kommunekode.is_none()
         && inp.columns.kommune.is_none()
@@ -52,31 +59,6 @@ pub(super) fn input(src: &Src, i: usize, inp: &InputConfig) -> anyhow::Result<In
         value: inp.value.clone(),
         unit: inp.unit,
         hours_per_week,
-        periods,
-        at: src.at(inp.path.span()),
-    })
-}
-
-/// A records input: its own keys, the file, the periods it counts.
-fn records_input(src: &Src, key: &str, inp: &InputConfig) -> anyhow::Result<Input> {
-    let kind = super::records::kind(src, key, inp)?;
-    let (file, _, periods, _) = files_and_times(src, key, inp)?;
-    Ok(Input {
-        file: InputFile {
-            written: inp.path.get_ref().clone(),
-            path: file,
-        },
-        kind,
-        role: inp.role,
-        period: None,
-        columns: inp.columns.clone(),
-        variables: None,
-        select: Vec::new(),
-        variable: None,
-        benefit: None,
-        value: None,
-        unit: inp.unit,
-        hours_per_week: 37.0,
         periods,
         at: src.at(inp.path.span()),
     })
@@ -185,7 +167,7 @@ fn kind(src: &Src, key: &str, inp: &InputConfig) -> anyhow::Result<InputKind> {
                 InputKind::Jobindsats
             }
         }
-        InputFormat::Records => return records_input(src, key, inp).map(|i| i.kind),
+        InputFormat::Records => return super::records::kind(src, key, inp),
         InputFormat::Xlsx | InputFormat::JobindsatsJson => {
             if let Some(d) = &inp.delimiter {
                 return Err(src.error_at(

@@ -24,7 +24,7 @@ pub fn count(cfg: &Config, input: &Input) -> anyhow::Result<Counted> {
     let periods = periods(cfg, input);
     let columns = columns(spec)?;
     let (codes, codes_file) = codes(spec)?;
-    let kommuner = kommuner(cfg)?;
+    let kommuner = super::kommuner(cfg.municipalities.as_ref().map(|m| m.path.as_path()))?;
     let mut cells = Vec::new();
     let mut periods_read = 0;
     for layer in layers(&periods) {
@@ -164,23 +164,6 @@ fn codes(spec: &RecordsInput) -> anyhow::Result<(Option<Codes>, Option<InputFile
         return Ok((None, None));
     };
     let bytes = crate::error::read_file(&file.path)?;
-    let text = std::str::from_utf8(&bytes).map_err(|_| {
-        crate::error::input_error(format!("{}: not valid UTF-8", file.path.display()))
-    })?;
-    let shown = file.path.display().to_string();
-    let codes = Codes::parse(text.trim_start_matches('\u{feff}'), &shown)?;
+    let codes = Codes::from_bytes(&bytes, &file.path)?;
     Ok((Some(codes), Some(InputFile::new(&file.written, &bytes))))
-}
-
-/// The municipality codes rows are checked against.
-fn kommuner(cfg: &Config) -> anyhow::Result<Vec<u16>> {
-    let list = match &cfg.municipalities {
-        Some(m) => {
-            let bytes = crate::error::read_file(&m.path)?;
-            let text = String::from_utf8_lossy(&bytes);
-            crate::input::parse_municipalities(&text, &m.path.display().to_string())?
-        }
-        None => crate::input::builtin_municipalities(),
-    };
-    Ok(list.iter().map(|m| m.code.0).collect())
 }

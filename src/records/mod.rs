@@ -51,20 +51,7 @@ pub fn count(opts: &Options) -> anyhow::Result<Table> {
         None => Columns::default(),
     };
     let codes = opts.codes.as_deref().map(Codes::load).transpose()?;
-    let kommuner: Vec<u16> = match &opts.kommuner {
-        Some(p) => {
-            let bytes = crate::error::read_file(p)?;
-            let text = String::from_utf8_lossy(&bytes);
-            crate::input::parse_municipalities(&text, &p.display().to_string())?
-                .iter()
-                .map(|m| m.code.0)
-                .collect()
-        }
-        None => crate::input::builtin_municipalities()
-            .iter()
-            .map(|m| m.code.0)
-            .collect(),
-    };
+    let kommuner = kommuner(opts.kommuner.as_deref())?;
     if opts.files.is_empty() {
         crate::bail_input!("records: no input file given");
     }
@@ -80,6 +67,19 @@ pub fn count(opts: &Options) -> anyhow::Result<Table> {
     let table = fulltime::count(&reader, &cal, &tmp, opts.spill_at, &|n| bar.inc(n));
     bar.finish_and_clear();
     table
+}
+
+/// The municipality codes rows are checked against: a list file's, or the built-in list's.
+pub(crate) fn kommuner(list: Option<&Path>) -> anyhow::Result<Vec<u16>> {
+    let list = match list {
+        Some(p) => {
+            let bytes = crate::error::read_file(p)?;
+            let text = String::from_utf8_lossy(&bytes);
+            crate::input::parse_municipalities(&text, &p.display().to_string())?
+        }
+        None => crate::input::builtin_municipalities(),
+    };
+    Ok(list.iter().map(|m| m.code.0).collect())
 }
 
 /// Counts and writes `out` (`.csv` or `.parquet`); returns the summary line.

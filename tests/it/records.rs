@@ -378,10 +378,10 @@ fn the_synthetic_register_reproduces_y30r21_and_any_order_format_or_partition_gi
         "--out",
         &p("shuffled.parquet"),
     ]);
-    let year = |input: &str, out: &str, extra: &[&str]| {
-        let mut a = vec![
-            "records",
-            input,
+    let years = |inputs: &[&str], out: &str, extra: &[&str]| {
+        let mut a = vec!["records"];
+        a.extend_from_slice(inputs);
+        a.extend([
             "--codes",
             codes,
             "--per",
@@ -392,10 +392,11 @@ fn the_synthetic_register_reproduces_y30r21_and_any_order_format_or_partition_gi
             "2022-12-31",
             "--out",
             out,
-        ];
+        ]);
         a.extend_from_slice(extra);
         kb(&a);
     };
+    let year = |input: &str, out: &str, extra: &[&str]| years(&[input], out, extra);
     year(&p("grouped.csv"), &p("a.csv"), &[]);
     let counts = read_counts(Path::new(&p("a.csv")));
     let published = published_2022();
@@ -440,21 +441,7 @@ fn the_synthetic_register_reproduces_y30r21_and_any_order_format_or_partition_gi
     }
     std::fs::write(p("even.csv"), even).unwrap();
     std::fs::write(p("odd.csv"), odd).unwrap();
-    kb(&[
-        "records",
-        &p("even.csv"),
-        &p("odd.csv"),
-        "--codes",
-        codes,
-        "--per",
-        "year",
-        "--from",
-        "2022-01-01",
-        "--to",
-        "2022-12-31",
-        "--out",
-        &p("d.csv"),
-    ]);
+    years(&[&p("even.csv"), &p("odd.csv")], &p("d.csv"), &[]);
     assert_eq!(
         a,
         std::fs::read(p("d.csv")).unwrap(),

@@ -9,7 +9,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::common::{files, repo, run};
+use super::common::{build_format, files, repo, run};
 
 const RECORDS: &str = "fixtures/records/SYNTHETIC-ishoej-ydelsesperioder.csv";
 
@@ -151,16 +151,7 @@ fn cells_of_fewer_persons_than_the_threshold_are_not_published_and_the_pages_say
         t.replace("min-persons = 5", "min-persons = 1100")
     });
     let out = dir.path().join("site");
-    let o = run(&[
-        "build",
-        "--config",
-        config.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "html",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    build_format(&config, &out, "html");
     let page = squash(&std::fs::read_to_string(out.join("status/183.html")).unwrap());
     assert!(
         page.contains("1 celle med færre end 1100 personer vises ikke"),
@@ -339,16 +330,7 @@ fn a_table_counted_elsewhere_feeds_the_build_as_the_records_do() {
     let mut status = Vec::new();
     for (name, config) in [("direct", &direct), ("table", &via_table)] {
         let out = dir.path().join(name);
-        let o = run(&[
-            "build",
-            "--config",
-            config.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--format",
-            "html",
-        ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        build_format(config, &out, "html");
         let page = squash(&std::fs::read_to_string(out.join("status/183.html")).unwrap());
         let tables = page
             .split("<table")

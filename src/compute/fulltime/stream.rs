@@ -49,7 +49,7 @@ pub fn count(
         Err(e) => return Err(e),
     }
     if let Some(last) = join.pending.take() {
-        join.person(&last, groups, cal);
+        join.person(last, groups, cal);
     }
     join.hashes.sort_unstable();
     // A hash twice: a person in two places (or, once in ~10⁵ national registers, two persons
@@ -185,7 +185,7 @@ impl Join {
                 pend
             }
             Some(pend) => {
-                self.person(&pend, groups, cal);
+                self.person(pend, groups, cal);
                 first
             }
             None => first,
@@ -194,7 +194,7 @@ impl Join {
             // One person only in the block: they may go on still.
             None => self.pending = Some(first),
             Some(last) => {
-                self.person(&first, groups, cal);
+                self.person(first, groups, cal);
                 self.pending = Some(last);
             }
         }
@@ -202,11 +202,10 @@ impl Join {
     }
 
     /// Counts one whole person.
-    fn person(&mut self, b: &Batch, groups: &[Vec<u16>], cal: &Calendar) {
+    fn person(&mut self, mut b: Batch, groups: &[Vec<u16>], cal: &Calendar) {
         self.hashes.push(spill::person_hash(&b.arena));
-        let mut spans = b.spans.clone();
-        sort_person(&mut spans);
-        if let Err(o) = person::count(&spans, groups, cal, &mut self.sums, &mut self.scratch) {
+        sort_person(&mut b.spans);
+        if let Err(o) = person::count(&b.spans, groups, cal, &mut self.sums, &mut self.scratch) {
             self.worst = Some(self.worst.map_or(o, |w| w.min(o)));
         }
     }

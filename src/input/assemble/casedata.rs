@@ -9,7 +9,7 @@ use super::super::agree::Rounding;
 use super::super::records::{Counted, CountedCell};
 use super::super::{Figures, Record, RowPeriod};
 use super::Assembler;
-use crate::config::{Group, Input, InputKind, InputRole};
+use crate::config::{Group, Input, InputKind, InputRole, RecordsInput};
 use crate::keys::{GroupId, Kommunekode, Period};
 
 impl Assembler<'_> {
@@ -18,14 +18,13 @@ impl Assembler<'_> {
         let InputKind::Records(spec) = &input.kind else {
             return Ok(());
         };
-        let shown = input.file.path.display().to_string();
         let cfg = self.cfg;
         let n = cfg
             .inputs
             .iter()
             .position(|i| std::ptr::eq(i, input))
             .map_or(0, |i| i + 1);
-        let key = |what: &str| format!("data.inputs[{n}].{what}");
+        let key = format!("data.inputs[{n}].groups");
         for g in &spec.groups {
             let why = match cfg.any_group(g) {
                 None => "is not a configured group (the ids of [[groups]])",
@@ -34,31 +33,9 @@ impl Assembler<'_> {
                 }
                 Some(_) => continue,
             };
-            return Err(cfg.error_at(&input.at, format!("{}: \"{g}\" {why}", key("groups"))));
+            return Err(cfg.error_at(&input.at, format!("{key}: \"{g}\" {why}")));
         }
-        let total = cfg.groups.iter().find(|g| g.is_total());
-        let group_of = |gruppe: &str| -> Option<&Group> {
-            cfg.all_groups()
-                .filter(|g| !g.is_total())
-                .find(|g| g.id.as_str() == gruppe || g.matches(gruppe))
-        };
-        let mut taken: BTreeMap<(Period, GroupId, Kommunekode), &CountedCell> = BTreeMap::new();
-        for cell in &c.cells {
-            let Some(g) = group_of(&cell.gruppe) else {
-                continue;
-            };
-            if !spec.groups.is_empty() && !spec.groups.contains(&g.id) {
-                continue;
-            }
-            taken.insert(
-                (
-                    cell.periode.clone(),
-                    g.id.clone(),
-                    Kommunekode(cell.kommune),
-                ),
-                cell,
-            );
-        }
+        let taken = taken(cfg, spec, c);
         if let Some(g) = spec
             .groups
             .iter()
@@ -67,18 +44,38 @@ impl Assembler<'_> {
             return Err(cfg.error_at(
                 &input.at,
                 format!(
-                    "{}: the records count no one in group \"{g}\" in the periods counted (is it in the codes file?)",
-                    key("groups")
+                    "{key}: the records count no one in group \"{g}\" in the periods counted (is it in the codes file?)"
                 ),
             ));
         }
+        let total = cfg.groups.iter().find(|g| g.is_total());
         let hidden = suppressed(&taken, total, spec.min_persons);
-        let mut groups_used: Vec<GroupId> = Vec::new();
+        let (groups, kommuner) = self.publish(input, &taken, &hidden)?;
+        let note = note(
+            self,
+            input,
+            c,
+            &groups,
+            &kommuner,
+            hidden.len(),
+            spec.min_persons,
+        );
+        self.ds.notes.push(note);
+        Ok(())
+    }
+
+    /// The cells not hidden, as rows of their groups; returns the groups and municipalities
+    /// that got figures.
+    fn publish(
+        &mut self,
+        input: &Input,
+        taken: &Taken,
+        hidden: &BTreeSet<Key>,
+    ) -> anyhow::Result<(Vec<GroupId>, BTreeSet<Kommunekode>)> {
+        let shown = input.file.path.display();
+        let mut groups: Vec<GroupId> = Vec::new();
         let mut kommuner: BTreeSet<Kommunekode> = BTreeSet::new();
-        for (k, cell) in &taken {
-            if hidden.contains(k) {
-                continue;
-            }
+        for (k, cell) in taken.iter().filter(|(k, _)| !hidden.contains(*k)) {
             let rec = Record {
                 at: format!(
                     "{shown} (counted: kommune {}, group {}, period {})",
@@ -97,33 +94,48 @@ impl Assembler<'_> {
             };
             self.apply(InputRole::Benchmark, rec, &Rounding::default())?;
             self.ds.counted_persons.insert(k.clone(), cell.personer);
-            if !groups_used.contains(&k.1) {
-                groups_used.push(k.1.clone());
+            if !groups.contains(&k.1) {
+                groups.push(k.1.clone());
             }
             kommuner.insert(k.2);
         }
-        let note = note(
-            self,
-            input,
-            c,
-            &groups_used,
-            &kommuner,
-            hidden.len(),
-            spec.min_persons,
-        );
-        self.ds.notes.push(note);
-        Ok(())
+        Ok((groups, kommuner))
     }
+}
+
+/// A cell's key.
+type Key = (Period, GroupId, Kommunekode);
+/// The cells taken from the records, by key.
+type Taken<'a> = BTreeMap<Key, &'a CountedCell>;
+
+/// The cells of the configured groups (not totals) the input takes.
+fn taken<'a>(cfg: &crate::config::Config, spec: &RecordsInput, c: &'a Counted) -> Taken<'a> {
+    let group_of = |gruppe: &str| -> Option<&Group> {
+        cfg.all_groups()
+            .filter(|g| !g.is_total())
+            .find(|g| g.id.as_str() == gruppe || g.matches(gruppe))
+    };
+    let mut taken = Taken::new();
+    for cell in &c.cells {
+        let Some(g) = group_of(&cell.gruppe) else {
+            continue;
+        };
+        if spec.groups.is_empty() || spec.groups.contains(&g.id) {
+            let key = (
+                cell.periode.clone(),
+                g.id.clone(),
+                Kommunekode(cell.kommune),
+            );
+            taken.insert(key, cell);
+        }
+    }
+    taken
 }
 
 /// The cells not published: fewer persons than `min`, and — where exactly one of a total's
 /// groups is left out — the group of fewest persons besides, so the left-out one cannot be told
 /// from the total (the ministry's, say) less the others.
-fn suppressed(
-    taken: &BTreeMap<(Period, GroupId, Kommunekode), &CountedCell>,
-    total: Option<&Group>,
-    min: u32,
-) -> BTreeSet<(Period, GroupId, Kommunekode)> {
+fn suppressed(taken: &Taken, total: Option<&Group>, min: u32) -> BTreeSet<Key> {
     let mut hidden: BTreeSet<_> = taken
         .iter()
         .filter(|(_, c)| c.personer < u64::from(min))

@@ -31,8 +31,12 @@ pub struct Codes {
 impl Codes {
     /// Reads a codes file.
     pub fn load(path: &Path) -> anyhow::Result<Codes> {
-        let bytes = crate::error::read_file(path)?;
-        let text = std::str::from_utf8(&bytes).map_err(|_| {
+        Codes::from_bytes(&crate::error::read_file(path)?, path)
+    }
+
+    /// A codes file's bytes, as read from `path` (named in errors).
+    pub fn from_bytes(bytes: &[u8], path: &Path) -> anyhow::Result<Codes> {
+        let text = std::str::from_utf8(bytes).map_err(|_| {
             crate::error::input_error(format!("{}: not valid UTF-8", path.display()))
         })?;
         Codes::parse(
