@@ -23,6 +23,9 @@ struct Drawn {
 #[derive(Default)]
 struct TextDevice {
     glyphs: Vec<Drawn>,
+    /// A glyph's right edge in glyph space, per (font, glyph id): outlining a glyph is most of
+    /// the reading time, and a page draws the same few dozen glyphs again and again.
+    right_edges: std::collections::HashMap<(u128, u32), f64>,
 }
 
 impl<'a> Device<'a> for TextDevice {
@@ -49,7 +52,10 @@ impl<'a> Device<'a> for TextDevice {
         let origin = t * Point::ORIGIN;
         let em = (t * Point::new(1000.0, 0.0) - origin).hypot();
         let width = match glyph {
-            Glyph::Outline(g) => g.outline().bounding_box().x1.max(0.0),
+            Glyph::Outline(g) => *self
+                .right_edges
+                .entry((g.font_cache_key(), g.glyph_id().to_u32()))
+                .or_insert_with(|| g.outline().bounding_box().x1.max(0.0)),
             Glyph::Type3(_) => 500.0,
         };
         let right = (t * Point::new(width, 0.0)).x;
@@ -92,6 +98,7 @@ pub fn read(path: &std::path::Path) -> PdfView {
     let cache = InterpreterCache::new();
     let mut pages = Vec::new();
     let mut sizes = Vec::new();
+    let mut dev = TextDevice::default();
     for page in pdf.pages().iter() {
         let (w, h) = page.render_dimensions();
         sizes.push((f64::from(w), f64::from(h)));
@@ -102,7 +109,7 @@ pub fn read(path: &std::path::Path) -> PdfView {
             page.xref(),
             InterpreterSettings::default(),
         );
-        let mut dev = TextDevice::default();
+        dev.glyphs.clear();
         interpret_page(page, &mut ctx, &mut dev);
         pages.push(layout(&dev.glyphs));
     }
