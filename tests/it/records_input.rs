@@ -16,34 +16,43 @@ const RECORDS: &str = "fixtures/records/SYNTHETIC-ishoej-ydelsesperioder.csv";
 /// Every person identifier of the records file (its first column).
 fn person_ids() -> Ids {
     let text = std::fs::read_to_string(repo().join(RECORDS)).unwrap();
-    Ids(text
+    let set: std::collections::HashSet<Vec<u8>> = text
         .lines()
         .skip(1)
         .filter_map(|l| l.split(',').next())
         .filter(|id| !id.is_empty())
         .map(|id| id.as_bytes().to_vec())
-        .collect())
+        .collect();
+    let mut starts = [false; 256];
+    for id in &set {
+        starts[usize::from(id[0])] = true;
+    }
+    Ids {
+        lengths: set.iter().map(Vec::len).collect(),
+        starts,
+        set,
+    }
 }
 
 /// The fixture's person ids, found in a text by every window of each id length (any ids, not
 /// only the generator's shape; one pass per length instead of one per id).
-struct Ids(std::collections::HashSet<Vec<u8>>);
+struct Ids {
+    set: std::collections::HashSet<Vec<u8>>,
+    /// The distinct id lengths, and the bytes an id can start with (a cheap filter per window).
+    lengths: std::collections::BTreeSet<usize>,
+    starts: [bool; 256],
+}
 
 impl Ids {
     fn len(&self) -> usize {
-        self.0.len()
+        self.set.len()
     }
 
     fn find_in(&self, text: &str) -> Option<String> {
-        let lengths: std::collections::BTreeSet<usize> = self.0.iter().map(Vec::len).collect();
-        let mut starts = [false; 256];
-        for id in &self.0 {
-            starts[usize::from(id[0])] = true;
-        }
-        lengths.into_iter().find_map(|n| {
+        self.lengths.iter().find_map(|&n| {
             text.as_bytes()
                 .windows(n)
-                .find(|w| starts[usize::from(w[0])] && self.0.contains(*w))
+                .find(|w| self.starts[usize::from(w[0])] && self.set.contains(*w))
                 .map(|w| String::from_utf8_lossy(w).into_owned())
         })
     }
